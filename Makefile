@@ -1,0 +1,67 @@
+# Switchyard's front door. Quick start (README): `make example`, `make check`.
+#
+#   make deps      install missing apt packages and pinned Python packages
+#   make build     configure (once) and build with ninja into build/
+#   make check     build and run every test (lit + FileCheck + GoogleTest)
+#   make example   build, then run the bundled example
+#   make docs      refresh docs/dialects from TableGen
+
+BUILD     ?= build
+PYTHON    ?= python3
+LLVM_DIR  ?= /usr/lib/llvm-22
+APT_PKGS  := llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 \
+             lld-22 liblld-22-dev libonnx-dev libprotobuf-dev \
+             protobuf-compiler libfmt-dev googletest libgtest-dev ninja-build \
+             cmake
+SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
+
+SHELL     := /bin/bash
+
+.PHONY: all deps deps-apt deps-pip build check example docs clean
+
+all: build
+
+deps: deps-apt deps-pip
+
+# Installs only what dpkg reports missing; silent when everything is there.
+deps-apt:
+	@missing=$$(for p in $(APT_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing $$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# pip is asked only when a pinned requirement is not satisfied.
+deps-pip:
+	@$(PYTHON) scripts/check_requirements.py requirements.txt || \
+	  { echo "deps: installing Python packages from requirements.txt"; \
+	    $(PYTHON) -m pip install -q -r requirements.txt; }
+
+$(BUILD)/build.ninja:
+	cmake -G Ninja -S . -B $(BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
+	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
+	  -DLLVM_EXTERNAL_LIT=$(LLVM_DIR)/bin/lit \
+	  -DPython3_EXECUTABLE=$$(command -v $(PYTHON))
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# lit's summary, then one plain `check: N passed, M failed` line.
+check: build
+	set -o pipefail; ninja -C $(BUILD) check-switchyard 2>&1 | \
+	  $(PYTHON) scripts/lit_summary.py
+
+example: build
+	@sh examples/run-example.sh $(BUILD)
+
+docs: build
+	ninja -C $(BUILD) switchyard-docs
+
+clean:
+	rm -rf $(BUILD)
