@@ -1,0 +1,282 @@
+//===- SyOps.td - the sy ops -------------------------------*- tablegen -*-===//
+//
+// Each op states its math precisely enough that an independent reference can
+// be written from the description alone (test/e2e's numpy references are).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWITCHYARD_SY_OPS
+#define SWITCHYARD_SY_OPS
+
+include "dialects/sy/SyBase.td"
+
+def Sy_IndexTensor : TensorOf<[I32, I64]>;
+def Sy_FloatTensor : TensorOf<[F16, BF16, F32, F64]>;
+
+//===----------------------------------------------------------------------===//
+// Mixture-of-Experts
+//===----------------------------------------------------------------------===//
+
+def Sy_RouteOp : Sy_Op<"route"> {
+  let summary = "router logits to top-k expert ids and routing weights";
+  let description = [{
+    Picks `top_k` experts per token from router logits `[T, E]` (T tokens,
+    E experts) and returns their ids `[T, K]` and weights `[T, K]`.
+
+    For each token `t`:
+
+    1. Scores `s[e]`: `softmax_topk`: `softmax(logits[t, :])[e]`;
+       `topk_softmax`: `logits[t, e]`; `sigmoid_topk`: `sigmoid(logits[t, e])`.
+    2. Selection keys `c[e] = s[e] + correction_bias[e]` (DeepSeek-V3's
+       `e_score_correction_bias`; `c = s` without the operand). The bias only
+       chooses experts; it never enters the weights.
+    3. Limited (group) routing, when `groups = G top_groups = TG group_score
+       = max|top2_sum` is present: experts form G groups of E/G consecutive
+       ids; a group's score is its largest `c` (`max`) or the sum of its two
+       largest `c` (`top2_sum`); only the TG groups with the largest scores
+       stay eligible (ties: lower group index first).
+    4. `expert_ids[t, 0..K)` are the K eligible experts with the largest `c`,
+       in descending order of `c`; ties go to the lower expert id.
+    5. Weights `w[j] = s[expert_ids[t, j]]`; for `topk_softmax`,
+       `w = softmax(logits[t, expert_ids[t, :]])` over the K chosen.
+    6. `renormalize`: `w[j] /= sum_j w[j]`. Then `w[j] *= scale` (default 1).
+    7. `capacity = C`: assignments `(t, j)` are visited choice-major (all
+       tokens' first choices in token order, then all second choices, ...);
+       an assignment to expert `e` is kept when fewer than C earlier
+       assignments to `e` were kept, otherwise it is dropped: its expert id
+       becomes -1 and its weight 0 (remaining weights are not renormalized),
+       GShard/Switch token dropping.
+
+    ```mlir
+    %ids, %w = sy.route %logits top_k = 2 mode = softmax_topk renormalize
+        : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$logits,
+    Optional<Sy_FloatTensor>:$correction_bias,
+    ConfinedAttr<I64Attr, [IntPositive]>:$top_k,
+    Sy_RoutingMode:$mode,
+    UnitAttr:$renormalize,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$capacity,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$groups,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$top_groups,
+    OptionalAttr<Sy_GroupScore>:$group_score,
+    OptionalAttr<F32Attr>:$scale
+  );
+  let results = (outs Sy_IndexTensor:$expert_ids, Sy_FloatTensor:$weights);
+  let assemblyFormat = [{
+    $logits (`correction_bias` $correction_bias^)?
+    `top_k` `=` $top_k `mode` `=` $mode (`renormalize` $renormalize^)?
+    (`capacity` `=` $capacity^)?
+    (`groups` `=` $groups^)? (`top_groups` `=` $top_groups^)?
+    (`group_score` `=` $group_score^)? (`scale` `=` $scale^)?
+    attr-dict `:` type($logits) (`,` type($correction_bias)^)?
+    `->` type($expert_ids) `,` type($weights)
+  }];
+}
+
+def Sy_DispatchOp : Sy_Op<"dispatch"> {
+  let summary = "tokens to expert-contiguous order";
+  let description = [{
+    Copies each token once per expert it was routed to, grouping the copies
+    by expert. Inputs: `tokens [T, H]`, `expert_ids [T, K]` (as from
+    `sy.route`). Results: `permuted [T*K, H]`, `offsets [E+1]` (CSR
+    `indptr` over experts) and `inverse [T, K]`.
+
+    Assignment `a = t*K + j` goes to expert `e = expert_ids[t, j]`; an id
+    outside `[0, num_experts)` (e.g. -1, dropped by capacity) is not
+    dispatched. With `count[e]` the number of assignments to `e`:
+
+    * `offsets[0] = 0`, `offsets[e+1] = offsets[e] + count[e]`;
+    * an assignment's row is `p(a) = offsets[e] + #{a' < a : a' to e}`
+      (stable: within an expert, rows keep token order);
+    * `permuted[p(a), :] = tokens[t, :]`; rows from `offsets[E]` on are 0;
+    * `inverse[t, j] = p(a)`, or -1 when not dispatched.
+
+    ```mlir
+    %rows, %offsets, %inverse = sy.dispatch %x, %ids num_experts = 8
+        : tensor<16x64xf32>, tensor<16x2xi64>
+        -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$tokens,
+    Sy_IndexTensor:$expert_ids,
+    ConfinedAttr<I64Attr, [IntPositive]>:$num_experts
+  );
+  let results = (outs
+    Sy_FloatTensor:$permuted,
+    Sy_IndexTensor:$offsets,
+    Sy_IndexTensor:$inverse
+  );
+  let assemblyFormat = [{
+    $tokens `,` $expert_ids `num_experts` `=` $num_experts attr-dict
+    `:` type($tokens) `,` type($expert_ids)
+    `->` type($permuted) `,` type($offsets) `,` type($inverse)
+  }];
+}
+
+def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
+  let summary = "one GEMM per expert over ragged row groups";
+  let description = [{
+    `lhs [M, K]` holds rows grouped by expert: rows `[offsets[e],
+    offsets[e+1])` belong to expert `e` (`offsets [E+1]`, non-decreasing,
+    `0 <= offsets[0]`, `offsets[E] <= M`). `rhs` holds one weight matrix
+    per expert, `[E, K, N]`, or `[E, N, K]` with `rhs_transposed` (ONNX
+    Runtime's MoE layout). For each expert `e` and row `r` in its group:
+
+        y[r, n]   = sum_k lhs[r, k] * W_e[k, n] + bias[e, n]   (bias optional)
+        out[r, :] = act(y[r, :])
+
+    Rows outside `[offsets[0], offsets[E])` are 0. Activations:
+    `identity`; `relu` `max(y, 0)`; `gelu` `0.5 y (1 + erf(y / sqrt 2))`;
+    `gelu_tanh` `0.5 y (1 + tanh(sqrt(2/pi) (y + 0.044715 y^3)))`; `silu`
+    `y * sigmoid(y)`; `swiglu` (N = 2I, out is `[M, I]`):
+    `out[r, i] = silu(y[r, i]) * y[r, I + i]`; `swiglu_interleaved`:
+    `out[r, i] = silu(y[r, 2i]) * y[r, 2i + 1]`.
+
+    ```mlir
+    %h = sy.grouped_matmul %rows, %w1 offsets %offsets bias %b1
+           activation = swiglu
+        : tensor<32x64xf32>, tensor<8x64x256xf32>, tensor<9xi64>,
+          tensor<8x256xf32> -> tensor<32x128xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$lhs,
+    Sy_FloatTensor:$rhs,
+    Sy_IndexTensor:$offsets,
+    Optional<Sy_FloatTensor>:$bias,
+    UnitAttr:$rhs_transposed,
+    DefaultValuedAttr<Sy_Activation, "::switchyard::sy::Activation::identity">:$activation
+  );
+  let results = (outs Sy_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `offsets` $offsets (`bias` $bias^)?
+    (`rhs_transposed` $rhs_transposed^)? (`activation` `=` $activation^)?
+    attr-dict `:` type($lhs) `,` type($rhs) `,` type($offsets)
+    (`,` type($bias)^)? `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// Columns of the GEMM before a SwiGLU halves them (N).
+    int64_t getGemmColumns();
+    bool isGated() {
+      return getActivation() == Activation::swiglu ||
+             getActivation() == Activation::swiglu_interleaved;
+    }
+  }];
+}
+
+def Sy_CombineOp : Sy_Op<"combine"> {
+  let summary = "weighted scatter-add of expert rows back to token order";
+  let description = [{
+    The inverse of `sy.dispatch`: with `expert_out [R, H]` in dispatched
+    order, `inverse [T, K]` and `weights [T, K]`,
+
+        out[t, :] = sum over j = 0..K-1 with 0 <= inverse[t, j] < R of
+                    weights[t, j] * expert_out[inverse[t, j], :]
+
+    summed in increasing `j`; a token with no such `j` is 0.
+
+    ```mlir
+    %y = sy.combine %h, %inverse, %w
+        : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32>
+        -> tensor<16x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$expert_out,
+    Sy_IndexTensor:$inverse,
+    Sy_FloatTensor:$weights
+  );
+  let results = (outs Sy_FloatTensor:$result);
+  let assemblyFormat = [{
+    $expert_out `,` $inverse `,` $weights attr-dict
+    `:` type($expert_out) `,` type($inverse) `,` type($weights)
+    `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling pyramids
+//===----------------------------------------------------------------------===//
+
+def Sy_PyramidPoolOp : Sy_Op<"pyramid_pool"> {
+  let summary = "several pooling levels of one NCHW feature map";
+  let description = [{
+    Result `i` is level `i` (a `#sy.level`, see its description) applied to
+    `input [N, C, H, W]`, or, for a `chained` level, to result `i-1`. Each
+    result is `[N, C, OH_i, OW_i]` with the level's output size.
+
+    ```mlir
+    // PSPNet PPM bins 1, 2, 3, 6 and YOLO SPPF's chain of three k5 pools.
+    %p1, %p2, %p3, %p6 = sy.pyramid_pool %x levels = [
+        #sy.level<avg bins = [1, 1]>, #sy.level<avg bins = [2, 2]>,
+        #sy.level<avg bins = [3, 3]>, #sy.level<avg bins = [6, 6]>]
+        : tensor<1x512x64x64xf32> -> tensor<1x512x1x1xf32>,
+          tensor<1x512x2x2xf32>, tensor<1x512x3x3xf32>, tensor<1x512x6x6xf32>
+    %m1, %m2, %m3 = sy.pyramid_pool %y levels = [
+        #sy.level<max kernel = [5, 5] pads = [2, 2, 2, 2]>,
+        #sy.level<max kernel = [5, 5] pads = [2, 2, 2, 2] chained>,
+        #sy.level<max kernel = [5, 5] pads = [2, 2, 2, 2] chained>]
+        : tensor<1x256x20x20xf32> -> tensor<1x256x20x20xf32>,
+          tensor<1x256x20x20xf32>, tensor<1x256x20x20xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$input,
+    TypedArrayAttrBase<Sy_PoolLevelAttr, "array of #sy.level">:$levels
+  );
+  let results = (outs Variadic<Sy_FloatTensor>:$results);
+  let assemblyFormat = [{
+    $input `levels` `=` $levels attr-dict `:` type($input) `->` type($results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Sparse attention
+//===----------------------------------------------------------------------===//
+
+def Sy_SparseAttentionOp : Sy_Op<"sparse_attention"> {
+  let summary = "attention restricted to a structured set of (query, key) pairs";
+  let description = [{
+    `query [B, HQ, SQ, D]`, `key [B, HK, SK, D]`, `value [B, HK, SK, DV]`,
+    HQ a multiple of HK (query head `h` reads key/value head
+    `h / (HQ / HK)`), optional additive `bias` of rank 4 broadcastable to
+    `[B, HQ, SQ, SK]`. With `visible(h, q, k)` from `sparsity`:
+
+        s[b,h,q,k] = scale * dot(query[b,h,q,:], key[b,h',k,:]) + bias[b,h,q,k]
+                     if visible(h, q, k), else -inf
+        out[b,h,q,:] = sum_k softmax_k(s[b,h,q,:]) * value[b,h',k,:]
+
+    A row whose scores are all -inf (no visible key, or the bias masks every
+    visible one) is NaN with `fully_masked_rows = nan` (the default, what
+    a dense Softmax gives) and 0 with `fully_masked_rows = zero`.
+
+    ```mlir
+    %o = sy.sparse_attention %q, %k, %v scale = 1.250000e-01
+           sparsity = <window [128, 0]>
+        : tensor<1x8x1024x64xf32>, tensor<1x8x1024x64xf32>,
+          tensor<1x8x1024x64xf32> -> tensor<1x8x1024x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$query,
+    Sy_FloatTensor:$key,
+    Sy_FloatTensor:$value,
+    Optional<Sy_FloatTensor>:$bias,
+    F32Attr:$scale,
+    Sy_SparsityAttr:$sparsity,
+    DefaultValuedAttr<Sy_FullyMaskedRows, "::switchyard::sy::FullyMaskedRows::nan">:$fully_masked_rows
+  );
+  let results = (outs Sy_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`bias` $bias^)? `scale` `=` $scale
+    `sparsity` `=` $sparsity (`fully_masked_rows` `=` $fully_masked_rows^)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    (`,` type($bias)^)? `->` type($result)
+  }];
+}
+
+#endif // SWITCHYARD_SY_OPS
