@@ -1,0 +1,24 @@
+# lit configuration of Switchyard's regression tests (lit + FileCheck).
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Switchyard"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.switchyard_obj_root, "test")
+# unit/ has its own GoogleTest configuration; Inputs/ holds data, not tests.
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+llvm_config.use_default_substitutions()
+config.substitutions.append(("%switchyard_src_root", config.switchyard_src_root))
+config.substitutions.append(("%switchyard_obj_root", config.switchyard_obj_root))
+config.substitutions.append(("%python", config.python_executable))
+
+tool_dirs = [config.switchyard_tools_dir, config.llvm_tools_dir]
+tools = ["switchyard-opt", "switchyard-compile", "switchyard-run"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
