@@ -33,7 +33,7 @@ std::string NodeOp::describe() {
   os << "'" << (getNodeName() ? *getNodeName() : StringRef("<unnamed>")) << "' (";
   if (!isDefaultDomain())
     os << getDomain() << ".";
-  os << getOpType() << ", opset " << getOpset() << ")";
+  os << getOpType() << ", opset " << getOpsetAttr().getInt() << ")";
   return s;
 }
 
@@ -42,13 +42,15 @@ std::string NodeOp::describe() {
 static bool isOnnxAttributeValue(Attribute attr) {
   if (auto i = dyn_cast<IntegerAttr>(attr))
     return i.getType().isInteger(64);
-  if (isa<FloatAttr, StringAttr, DenseI64ArrayAttr, DenseF32ArrayAttr,
-          ElementsAttr>(attr))
+  if (auto f = dyn_cast<FloatAttr>(attr))
+    return f.getType().isF32();
+  if (isa<StringAttr, DenseI64ArrayAttr, DenseF32ArrayAttr, ElementsAttr>(attr))
     return true;
+  // STRINGS, TENSORS and TYPE_PROTOS: arrays of one kind.
   if (auto arr = dyn_cast<ArrayAttr>(attr))
-    return llvm::all_of(arr, [](Attribute a) {
-      return isa<StringAttr, ElementsAttr, TypeAttr>(a);
-    });
+    return llvm::all_of(arr, [](Attribute a) { return isa<StringAttr>(a); }) ||
+           llvm::all_of(arr, [](Attribute a) { return isa<ElementsAttr>(a); }) ||
+           llvm::all_of(arr, [](Attribute a) { return isa<TypeAttr>(a); });
   // TYPE_PROTO attributes (e.g. Cast-like ops in contrib domains).
   return isa<TypeAttr>(attr);
 }
@@ -56,8 +58,9 @@ static bool isOnnxAttributeValue(Attribute attr) {
 LogicalResult NodeOp::verify() {
   if (getOpType().empty())
     return emitOpError("requires a non-empty op_type");
-  if (getOpset() < 1)
-    return emitOpError("requires opset >= 1, got ") << getOpset();
+  // Read the attribute signed: the generated getter is unsigned.
+  if (getOpsetAttr().getInt() < 1)
+    return emitOpError("requires opset >= 1, got ") << getOpsetAttr().getInt();
   for (auto [i, v] : llvm::enumerate(getInputs())) {
     Type t = v.getType();
     if (!isa<RankedTensorType, NoneType>(t))
@@ -124,7 +127,7 @@ void NodeOp::print(OpAsmPrinter &p) {
     p << " domain ";
     p.printString(getDomain());
   }
-  p << " opset " << getOpset() << " (" << getInputs() << ") ";
+  p << " opset " << getOpsetAttr().getInt() << " (" << getInputs() << ") ";
   p.printAttributeWithoutType(getOnnxAttrs());
   if (getNodeName()) {
     p << " name ";

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -65,21 +66,29 @@ static std::string formatList(ArrayRef<int64_t> v) {
 Attribute PoolLevelAttr::parse(AsmParser &p, Type) {
   SMLoc loc = p.getCurrentLocation();
   StringRef modeName;
-  if (p.parseLess() || p.parseKeyword(&modeName))
+  if (p.parseLess())
+    return {};
+  SMLoc modeLoc = p.getCurrentLocation();
+  if (p.parseKeyword(&modeName))
     return {};
   std::optional<PoolMode> mode = symbolizePoolMode(modeName);
   if (!mode) {
-    p.emitError(loc, "expected pooling mode 'avg' or 'max', got '")
+    p.emitError(modeLoc, "expected pooling mode 'avg' or 'max', got '")
         << modeName << "'";
     return {};
   }
   SmallVector<int64_t> bins, kernel, strides, pads;
   bool ceilMode = false, countIncludePad = false, chained = false;
+  llvm::StringSet<> seen;
   while (failed(p.parseOptionalGreater())) {
     SMLoc kwLoc = p.getCurrentLocation();
     StringRef kw;
     if (p.parseKeyword(&kw))
       return {};
+    if (!seen.insert(kw).second) {
+      p.emitError(kwLoc, "duplicate #sy.level field '") << kw << "'";
+      return {};
+    }
     ParseResult r = success();
     if (kw == "bins")
       r = parseIntList(p, bins);
@@ -101,6 +110,11 @@ Attribute PoolLevelAttr::parse(AsmParser &p, Type) {
     }
     if (failed(r))
       return {};
+    if ((kw == "bins" && bins.empty()) || (kw == "kernel" && kernel.empty()) ||
+        (kw == "strides" && strides.empty()) || (kw == "pads" && pads.empty())) {
+      p.emitError(kwLoc, "#sy.level field '") << kw << "' must not be empty";
+      return {};
+    }
   }
   return p.getChecked<PoolLevelAttr>(loc, p.getContext(), *mode, bins, kernel,
                                      strides, pads, ceilMode, countIncludePad,
@@ -137,9 +151,11 @@ PoolLevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (llvm::any_of(bins, [](int64_t b) { return b < 1; }))
       return emitError() << "expected every bin count >= 1, got "
                          << formatList(bins);
-    if (!strides.empty() || !pads.empty() || ceilMode || chained)
-      return emitError() << "strides, pads, ceil_mode and chained apply to "
-                            "window levels only, not to an adaptive level";
+    if (!strides.empty() || !pads.empty() || ceilMode || countIncludePad ||
+        chained)
+      return emitError() << "strides, pads, ceil_mode, count_include_pad and "
+                            "chained apply to window levels only, not to an "
+                            "adaptive level";
   } else {
     if (kernel.size() != 2)
       return emitError() << "expected a 2-d kernel (KH, KW), got "
@@ -172,11 +188,14 @@ PoolLevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 Attribute SparsityAttr::parse(AsmParser &p, Type) {
   SMLoc loc = p.getCurrentLocation();
   StringRef kindName;
-  if (p.parseLess() || p.parseKeyword(&kindName))
+  if (p.parseLess())
+    return {};
+  SMLoc kindLoc = p.getCurrentLocation();
+  if (p.parseKeyword(&kindName))
     return {};
   std::optional<SparsityKind> kind = symbolizeSparsityKind(kindName);
   if (!kind) {
-    p.emitError(loc, "expected 'causal', 'window' or 'blocks', got '")
+    p.emitError(kindLoc, "expected 'causal', 'window' or 'blocks', got '")
         << kindName << "'";
     return {};
   }

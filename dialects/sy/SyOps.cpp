@@ -249,6 +249,8 @@ LogicalResult CombineOp::verify() {
       failed(checkRank(op, "inverse", getInverse(), 2, "[tokens, top_k]",
                        inverse)) ||
       failed(checkShape(op, "weights", getWeights(), inverse)) ||
+      failed(checkSameElementType(op, "weights", getWeights(), "expert_out",
+                                  getExpertOut())) ||
       failed(checkShape(op, "result", getResult(), {inverse[0], rows[1]})) ||
       failed(checkSameElementType(op, "result", getResult(), "expert_out",
                                   getExpertOut())))
