@@ -87,3 +87,37 @@ TEST_F(SyAttrsTest, Sparsity) {
   EXPECT_EQ(blocks.getBlockSize(), 64);
   EXPECT_EQ(blocks.getLayout().getNumElements(), 4);
 }
+
+// Rules the textual syntax cannot express (the parser never builds such an
+// attribute) but a C++ builder can: each must be refused by the verifier.
+TEST_F(SyAttrsTest, SparsityBuilderRules) {
+  std::string message;
+  ctx.getDiagEngine().registerHandler([&](Diagnostic &d) {
+    message = d.str();
+    return success();
+  });
+  auto getChecked = [&](SparsityKind kind, int64_t left, int64_t right,
+                        int64_t global, int64_t block,
+                        DenseIntElementsAttr layout) {
+    message.clear();
+    return SparsityAttr::getChecked(
+        [&] { return emitError(UnknownLoc::get(&ctx)); }, &ctx, kind, left,
+        right, global, block, layout);
+  };
+  auto layoutType = RankedTensorType::get({1, 1, 1}, IntegerType::get(&ctx, 1));
+  auto layout = cast<DenseIntElementsAttr>(
+      DenseElementsAttr::get(layoutType, ArrayRef<bool>{true}));
+
+  EXPECT_FALSE(getChecked(SparsityKind::causal, 4, 0, 0, 0, {}));
+  EXPECT_EQ(message, "window bounds apply to 'window' sparsity only");
+  EXPECT_FALSE(getChecked(SparsityKind::causal, 0, 0, 0, 0, layout));
+  EXPECT_EQ(message, "a block layout applies to 'blocks' sparsity only");
+  EXPECT_FALSE(getChecked(SparsityKind::blocks, 0, 0, 2, 64, layout));
+  EXPECT_NE(message.find("'global' does not combine with 'blocks'"),
+            std::string::npos);
+  EXPECT_FALSE(getChecked(SparsityKind::blocks, 0, 0, 0, 64, {}));
+  EXPECT_EQ(message, "'blocks' sparsity needs a layout");
+  // And the well-formed counterparts are accepted.
+  EXPECT_TRUE(getChecked(SparsityKind::window, 4, 0, 1, 0, {}));
+  EXPECT_TRUE(getChecked(SparsityKind::blocks, 0, 0, 0, 64, layout));
+}
