@@ -1,0 +1,116 @@
+/*===- RuntimeInternal.h - shared pieces of libswitchyard_runtime -*- C -*-===*
+ *
+ * Private to lib/Runtime: the context and thread pool structures, the
+ * thread-local "current context" of sy_rt_parallel_for, a truncating string
+ * builder for error messages and the signature JSON, and dtype names.
+ * Everything here has hidden visibility (the archive is compiled with
+ * -fvisibility=hidden), so nothing leaks out of a generated library.
+ *===----------------------------------------------------------------------===*/
+#ifndef SWITCHYARD_RUNTIME_RUNTIMEINTERNAL_H
+#define SWITCHYARD_RUNTIME_RUNTIMEINTERNAL_H
+
+#include "switchyard/runtime/switchyard_abi.h"
+/* Generated code defines `sy_model` hidden: referencing it as hidden makes
+ * the linker bind it inside the library, never to another library's. (The
+ * ABI header comes first so that switchyard_model_api stays default.) */
+#pragma GCC visibility push(hidden)
+#include "lib/Runtime/ModelDescriptor.h"
+#pragma GCC visibility pop
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest pool a context accepts (num_threads above this is an error). */
+#define SY_RT_MAX_THREADS 1024
+/* Capacity of a context's error message, terminating NUL included; longer
+ * messages are cut (tensor names can be arbitrarily long). */
+#define SY_RT_ERROR_CAPACITY 2048
+
+/*===--------------------------------------------------------------------===*
+ * Thread pool (ThreadPool.c)
+ *===--------------------------------------------------------------------===*/
+
+typedef void (*sy_rt_chunk_fn)(void *env, int64_t begin, int64_t end);
+
+/* `num_threads` participants: the thread calling sy_rt_parallel_for plus
+ * `num_threads - 1` workers that sleep on `work_cv` between jobs. One job at
+ * a time; its fields are written under `mu` only while no worker is inside
+ * a job (`active == 0`), and workers copy them under `mu`. */
+typedef struct sy_thread_pool {
+  int32_t num_threads;
+  int32_t num_workers; /* workers started (num_threads - 1 once created) */
+  pthread_t *workers;
+  pthread_mutex_t mu;
+  pthread_cond_t work_cv; /* workers: a new job or shutdown */
+  pthread_cond_t idle_cv; /* caller: chunks done, workers left the job */
+  uint64_t generation;    /* bumped for every job (under mu) */
+  int shutdown;           /* under mu */
+  int32_t active;         /* workers inside the current job (under mu) */
+  sy_rt_chunk_fn fn;
+  void *env;
+  int64_t n;
+  int64_t num_chunks;
+  _Atomic int64_t next_chunk;
+  _Atomic int64_t done_chunks;
+} sy_thread_pool;
+
+/* Starts `num_threads - 1` workers (num_threads >= 1). Returns 0, or an
+ * errno value with `pool` left empty (nothing to stop). */
+int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads);
+/* Stops and joins the workers. */
+void sy_rt_pool_destroy(sy_thread_pool *pool);
+
+/*===--------------------------------------------------------------------===*
+ * Contexts (Context.c)
+ *===--------------------------------------------------------------------===*/
+
+struct sy_context {
+  sy_thread_pool pool;
+  /* Scratch handed to sy_model.entry, sized at create so that run does not
+   * allocate: data pointers of inputs and outputs, and every tensor's dims
+   * (inputs then outputs, `rank` each). */
+  void **input_data;
+  void **output_data;
+  int64_t *shapes;
+  char error[SY_RT_ERROR_CAPACITY];
+};
+
+/* The context whose run is executing on this thread (NULL otherwise, and
+ * NULL inside a chunk of sy_rt_parallel_for, which makes nested calls
+ * serial). */
+extern _Thread_local sy_context *sy_rt_current_context;
+
+/*===--------------------------------------------------------------------===*
+ * String building (Strings.c)
+ *===--------------------------------------------------------------------===*/
+
+/* Appends into buf[0, cap) and always keeps it NUL-terminated (when
+ * cap > 0); `len` counts every byte appended, written or not, so a first
+ * pass with cap == 0 measures and a second pass writes. */
+typedef struct sy_rt_str {
+  char *buf;
+  size_t cap;
+  size_t len;
+} sy_rt_str;
+
+void sy_rt_str_append(sy_rt_str *s, const char *text, size_t n);
+void sy_rt_str_puts(sy_rt_str *s, const char *text);
+void sy_rt_str_printf(sy_rt_str *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sy_rt_str_vprintf(sy_rt_str *s, const char *fmt, va_list args)
+    __attribute__((format(printf, 2, 0)));
+/* "[2, 3]"; with `spec`, a -1 dim prints as "?" (dynamic). */
+void sy_rt_str_shape(sy_rt_str *s, const int64_t *dims, int32_t rank, int spec);
+/* A JSON string literal, quotes included, escaping '"', '\\' and control
+ * characters; other bytes (UTF-8) are copied as they are. */
+void sy_rt_str_json(sy_rt_str *s, const char *text);
+
+/* The numpy name of a sy_dtype ("float32"), or NULL for other values. */
+const char *sy_rt_dtype_name(int32_t dtype);
+/* Bytes per element of a sy_dtype, or 0 for other values. */
+int64_t sy_rt_dtype_size(int32_t dtype);
+
+#endif /* SWITCHYARD_RUNTIME_RUNTIMEINTERNAL_H */
