@@ -16,7 +16,15 @@ config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%switchyard_src_root", config.switchyard_src_root))
 config.substitutions.append(("%switchyard_obj_root", config.switchyard_obj_root))
+# use_default_substitutions() maps %python to lit's own interpreter, which
+# may lack numpy and onnx; the tests want the configured Python3_EXECUTABLE.
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 config.substitutions.append(("%python", config.python_executable))
+# Stand-ins for generated libraries, built by test/Runtime/CMakeLists.txt.
+fake_dir = os.path.join(config.switchyard_obj_root, "test", "Runtime")
+for name in ["model", "dynamic", "dynout", "nosym", "badabi"]:
+    config.substitutions.append(
+        (f"%fake_{name}_lib", os.path.join(fake_dir, f"libsy_fake_{name}.so")))
 
 tool_dirs = [config.switchyard_tools_dir, config.llvm_tools_dir]
 tools = ["switchyard-opt", "switchyard-compile", "switchyard-run"]
