@@ -2,10 +2,12 @@
 
 #include "tools/switchyard-run/TensorIO.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "switchyard-run reads and writes little-endian data as is");
@@ -461,13 +463,48 @@ enum WireType { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
 /// is known to be final (fields may come in any order).
 struct Repeated {
   std::vector<uint64_t> values;
-  bool present = false;
+};
+
+/// The typed data fields of TensorProto: number, name, wire type of one
+/// value.
+struct TypedField {
+  int number;
+  const char *name;
+  int wire;
+};
+const TypedField kTypedFields[] = {
+    {4, "float_data", kFixed32},  {5, "int32_data", kVarint},
+    {7, "int64_data", kVarint},   {10, "double_data", kFixed64},
+    {11, "uint64_data", kVarint},
+};
+
+/// Which typed field carries each element type (ONNX's rules: int32_data
+/// also holds every narrower type, float16 and bfloat16 as their bit
+/// patterns; uint64_data holds uint32), and the range its values must fit.
+struct Carrier {
+  int32_t dtype;
+  int field;
+  int64_t lo, hi; // for int32_data
+};
+const Carrier kCarriers[] = {
+    {1, 4, 0, 0},
+    {2, 5, 0, UINT8_MAX},
+    {3, 5, INT8_MIN, INT8_MAX},
+    {4, 5, 0, UINT16_MAX},
+    {5, 5, INT16_MIN, INT16_MAX},
+    {6, 5, INT32_MIN, INT32_MAX},
+    {7, 7, 0, 0},
+    {9, 5, 0, 1},
+    {10, 5, 0, UINT16_MAX},
+    {11, 10, 0, 0},
+    {12, 11, 0, 0},
+    {13, 11, 0, 0},
+    {16, 5, 0, UINT16_MAX},
 };
 
 /// Appends a repeated scalar field, packed (one length-delimited blob) or
 /// not (one value per tag). `scalarWire` is the field's own wire type.
 bool readRepeated(WireReader &r, int wire, int scalarWire, Repeated &out) {
-  out.present = true;
   auto one = [&](WireReader &rr) -> bool {
     uint64_t v;
     bool ok = scalarWire == kVarint
@@ -516,7 +553,8 @@ bool parseTensorProto(const std::vector<uint8_t> &bytes, Tensor &out,
   WireReader r(base, base + bytes.size());
   std::vector<int64_t> dims;
   uint64_t dataType = 0;
-  Repeated dimsField, floatData, int32Data, int64Data, doubleData, uint64Data;
+  Repeated dimsField;
+  Repeated typed[std::size(kTypedFields)];
   const uint8_t *raw = nullptr, *rawEnd = nullptr;
   bool hasRaw = false;
 
@@ -543,27 +581,12 @@ bool parseTensorProto(const std::vector<uint8_t> &bytes, Tensor &out,
     case 3:
       err = "segmented TensorProto files are not supported";
       return false;
-    case 4: // float_data
-      ok = readRepeated(r, wire, kFixed32, floatData);
-      break;
-    case 5: // int32_data
-      ok = readRepeated(r, wire, kVarint, int32Data);
-      break;
     case 6:
       err = "string tensors (string_data) are not supported";
       return false;
-    case 7: // int64_data
-      ok = readRepeated(r, wire, kVarint, int64Data);
-      break;
     case 9: // raw_data
       ok = wire == kLengthDelimited && r.bytes(raw, rawEnd);
       hasRaw = hasRaw || ok;
-      break;
-    case 10: // double_data
-      ok = readRepeated(r, wire, kFixed64, doubleData);
-      break;
-    case 11: // uint64_data
-      ok = readRepeated(r, wire, kVarint, uint64Data);
       break;
     case 13:   // external_data
     case 14: { // data_location
@@ -576,8 +599,15 @@ bool parseTensorProto(const std::vector<uint8_t> &bytes, Tensor &out,
       }
       break;
     }
-    default: // name (8), doc_string (12) and fields we do not know
-      ok = skipField(r, wire);
+    default: {
+      const TypedField *f = std::find_if(
+          std::begin(kTypedFields), std::end(kTypedFields),
+          [&](const TypedField &t) { return uint64_t(t.number) == field; });
+      if (f != std::end(kTypedFields))
+        ok = readRepeated(r, wire, f->wire, typed[f - kTypedFields]);
+      else // name (8), doc_string (12) and fields we do not know
+        ok = skipField(r, wire);
+    }
     }
     if (!ok)
       return malformed("bad or truncated field " + std::to_string(field) +
@@ -607,48 +637,24 @@ bool parseTensorProto(const std::vector<uint8_t> &bytes, Tensor &out,
     return false;
   }
 
-  // Which typed field may carry this element type (ONNX's rules):
-  // float_data: float; int32_data: int32 and every narrower type (float16
-  // and bfloat16 as their bit patterns); int64_data: int64; double_data:
-  // double; uint64_data: uint32, uint64.
-  const Repeated *typed = nullptr;
-  const char *typedName = nullptr;
-  switch (info->code) {
-  case 1:
-    typed = &floatData, typedName = "float_data";
-    break;
-  case 2:
-  case 3:
-  case 4:
-  case 5:
-  case 6:
-  case 9:
-  case 10:
-  case 16:
-    typed = &int32Data, typedName = "int32_data";
-    break;
-  case 7:
-    typed = &int64Data, typedName = "int64_data";
-    break;
-  case 11:
-    typed = &doubleData, typedName = "double_data";
-    break;
-  default: // 12, 13
-    typed = &uint64Data, typedName = "uint64_data";
-  }
-  const std::pair<const Repeated *, const char *> allTyped[] = {
-      {&floatData, "float_data"},   {&int32Data, "int32_data"},
-      {&int64Data, "int64_data"},   {&doubleData, "double_data"},
-      {&uint64Data, "uint64_data"},
-  };
-  for (const auto &[field, name] : allTyped)
-    if (field != typed && field->present && !field->values.empty()) {
-      err = std::string(name) + " given for a tensor of " + info->name;
+  const Carrier &carrier =
+      *std::find_if(std::begin(kCarriers), std::end(kCarriers),
+                    [&](const Carrier &c) { return c.dtype == info->code; });
+  const Repeated *values = nullptr;
+  const char *valuesName = nullptr;
+  for (size_t i = 0; i < std::size(kTypedFields); ++i) {
+    if (typed[i].values.empty())
+      continue;
+    if (kTypedFields[i].number != carrier.field) {
+      err = std::string(kTypedFields[i].name) + " given for a tensor of " +
+            info->name;
       return false;
     }
-  bool hasTyped = typed->present && !typed->values.empty();
-  if (hasRaw && hasTyped) {
-    err = std::string("both raw_data and ") + typedName + " are given";
+    values = &typed[i];
+    valuesName = kTypedFields[i].name;
+  }
+  if (hasRaw && values) {
+    err = std::string("both raw_data and ") + valuesName + " are given";
     return false;
   }
 
@@ -669,47 +675,24 @@ bool parseTensorProto(const std::vector<uint8_t> &bytes, Tensor &out,
       std::memcpy(dst, raw, have);
     return true;
   }
-  uint64_t have = typed->values.size();
+  uint64_t have = values ? values->values.size() : 0;
   if (have != static_cast<uint64_t>(elems)) {
-    err = std::string(typedName) + " has " + std::to_string(have) +
-          " values, shape " + formatShape(dims) + " needs " +
-          std::to_string(elems);
+    err = values ? std::string(valuesName) + " has " + std::to_string(have) +
+                       " values, shape " + formatShape(dims) + " needs " +
+                       std::to_string(elems)
+                 : "no data: shape " + formatShape(dims) + " of " + info->name +
+                       " needs " + std::to_string(elems) + " values";
     return false;
   }
-  // int32_data holds narrower types too: each value must fit the element
-  // (float16 and bfloat16 as 16-bit patterns, bool as 0 or 1).
-  int64_t lo = 0, hi = 0;
-  switch (info->code) {
-  case 2:
-    lo = 0, hi = UINT8_MAX;
-    break;
-  case 3:
-    lo = INT8_MIN, hi = INT8_MAX;
-    break;
-  case 5:
-    lo = INT16_MIN, hi = INT16_MAX;
-    break;
-  case 4:
-  case 10:
-  case 16:
-    lo = 0, hi = UINT16_MAX;
-    break;
-  case 9:
-    lo = 0, hi = 1;
-    break;
-  default:
-    break;
-  }
   for (int64_t i = 0; i < elems; ++i) {
-    uint64_t v = typed->values[i];
-    if (typed == &int32Data) {
-      // int32 values are varints of the value sign-extended to 64 bits.
-      int64_t s = static_cast<int64_t>(v);
-      if (s < INT32_MIN || s > INT32_MAX || (hi && (s < lo || s > hi))) {
-        err = "int32_data value " + std::to_string(s) + " at index " +
-              std::to_string(i) + " does not fit " + info->name;
-        return false;
-      }
+    uint64_t v = values->values[i];
+    // int32_data values are varints of the value sign-extended to 64 bits
+    // and must fit the element.
+    int64_t s = static_cast<int64_t>(v);
+    if (carrier.field == 5 && (s < carrier.lo || s > carrier.hi)) {
+      err = std::string("int32_data value ") + std::to_string(s) +
+            " at index " + std::to_string(i) + " does not fit " + info->name;
+      return false;
     }
     // Little-endian: the element is the low `size` bytes of the value.
     std::memcpy(dst + i * info->size, &v, static_cast<size_t>(info->size));

@@ -308,7 +308,7 @@ void fillRandom(Tensor &t, const std::string &name, uint64_t seed) {
   for (unsigned char c : name)
     hash = (hash ^ c) * 0x100000001b3ull;
   uint64_t state = seed ^ hash;
-  int64_t n = t.numElements();
+  int64_t n = t.numElements(), size = dtypeByCode(t.dtype)->size;
   uint8_t *p = t.data.get();
   // Mantissa bits of each float type (with the implicit one): a value
   // k * 2^(1 - bits) - 1 is exact in the type and never rounds up to 1.
@@ -338,8 +338,7 @@ void fillRandom(Tensor &t, const std::string &name, uint64_t seed) {
       break;
     default: { // integers: [0, 10) fits every width; little-endian low bytes
       uint64_t v = (splitmix64(state) >> 32) % 10;
-      std::memcpy(p + i * dtypeByCode(t.dtype)->size, &v,
-                  static_cast<size_t>(dtypeByCode(t.dtype)->size));
+      std::memcpy(p + i * size, &v, static_cast<size_t>(size));
     }
     }
   }
