@@ -22,7 +22,7 @@ config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 config.substitutions.append(("%python", config.python_executable))
 # Stand-ins for generated libraries, built by test/Runtime/CMakeLists.txt.
 fake_dir = os.path.join(config.switchyard_obj_root, "test", "Runtime")
-for name in ["model", "dynamic", "dynout", "nosym", "badabi"]:
+for name in ["model", "dynamic", "dynout", "dtypes", "nosym", "badabi"]:
     config.substitutions.append(
         (f"%fake_{name}_lib", os.path.join(fake_dir, f"libsy_fake_{name}.so")))
 
