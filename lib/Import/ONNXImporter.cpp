@@ -30,6 +30,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -274,10 +275,14 @@ Importer::readExternalData(const ::onnx::TensorProto &t, Location loc,
     return failure();
   }
   uint64_t len = length ? *length : size - offset;
-  if (len != expectedBytes || offset + len > size) {
-    error(loc) << what << ": external data holds " << len
-               << " bytes at offset " << offset << " of '" << location
-               << "', the tensor needs " << expectedBytes;
+  if (len != expectedBytes) {
+    error(loc) << what << ": external data length is " << len
+               << " bytes, the tensor needs " << expectedBytes;
+    return failure();
+  }
+  if (len > size - offset) {
+    error(loc) << what << ": '" << location << "' has " << size
+               << " bytes, the data needs " << len << " at offset " << offset;
     return failure();
   }
   auto buffer = llvm::MemoryBuffer::getFileSlice(realFile, len, offset,
@@ -568,8 +573,9 @@ LogicalResult Importer::importNode(const ::onnx::NodeProto &node,
                   DictionaryAttr::get(ctx), {}, node.output_size(), name, loc);
   std::string describe = header.describe();
   if (opsetIt == opsets.end()) {
-    error(loc) << describe << ": the model imports no opset for domain '"
-               << domain << "'";
+    error(loc) << "node '" << name << "' (" << domain << "." << node.op_type()
+               << "): the model imports no opset for domain '" << domain
+               << "'";
     return failure();
   }
 
@@ -742,6 +748,11 @@ OwningOpRef<ModuleOp> Importer::run() {
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "onnx.name", builder.getStringAttr(out.name()));
+
+  // Folding leaves the constants it consumed behind; drop what nothing uses.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entryBlock)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   return module;
 }
 
