@@ -3,6 +3,7 @@
 
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/sy/SyOps.h"
+#include "passes/lower/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -20,3 +21,5 @@ void switchyard::registerAllSwitchyardDialects(
   mlir::registerAllExtensions(registry);
   registerSwitchyardDialects(registry);
 }
+
+void switchyard::registerSwitchyardPasses() { registerSwitchyardLowerPasses(); }

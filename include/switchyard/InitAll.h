@@ -14,6 +14,9 @@ void registerSwitchyardDialects(mlir::DialectRegistry &registry);
 /// Adds every upstream dialect and extension we lower through, plus ours.
 void registerAllSwitchyardDialects(mlir::DialectRegistry &registry);
 
+/// Registers Switchyard's passes (for switchyard-opt and pipelines).
+void registerSwitchyardPasses();
+
 } // namespace switchyard
 
 #endif // SWITCHYARD_INITALL_H

@@ -13,6 +13,7 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
+  switchyard::registerSwitchyardPasses();
   mlir::DialectRegistry registry;
   switchyard::registerAllSwitchyardDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(

@@ -10,7 +10,13 @@
 
 #include "passes/lower/onnx/OpRegistry.h"
 
+#include "passes/lower/onnx/Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinTypes.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace switchyard::onnx;
@@ -185,6 +191,365 @@ foldEqual(const NodeView &node, ArrayRef<Type> types) {
 }
 
 //===----------------------------------------------------------------------===//
+// Lowering: one scalar body per op inside a broadcasting linalg.generic
+//===----------------------------------------------------------------------===//
+
+/// A scalar body: the node (for attributes), the result element type and
+/// one scalar per input.
+using Body = Value (*)(OpBuilder &, Location, const NodeView &, Type,
+                       ValueRange);
+
+bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+Value cst(OpBuilder &b, Location loc, Value like, double v) {
+  return scalarConstant(b, loc, like.getType(), v);
+}
+
+/// Lowers a node whose present inputs all feed `body` elementwise.
+template <Body body>
+FailureOr<SmallVector<Value>> lowerElementwise(const NodeView &node,
+                                               OpBuilder &b,
+                                               ArrayRef<Type> resultTypes) {
+  SmallVector<Value> inputs;
+  for (unsigned i = 0; i < node.numInputs(); ++i)
+    if (node.hasInput(i))
+      inputs.push_back(node.input(i));
+  auto type = cast<RankedTensorType>(resultTypes[0]);
+  Value r = buildElementwise(
+      b, node.loc(), type, inputs,
+      [&](OpBuilder &nb, Location loc, ValueRange args) {
+        return body(nb, loc, node, type.getElementType(), args);
+      });
+  return SmallVector<Value>{r};
+}
+
+#define BINARY(NAME, FOP, IOP)                                                 \
+  Value NAME(OpBuilder &b, Location loc, const NodeView &, Type,               \
+             ValueRange a) {                                                   \
+    if (isFloat(a[0]))                                                         \
+      return FOP::create(b, loc, a[0], a[1]);                                  \
+    return IOP::create(b, loc, a[0], a[1]);                                    \
+  }
+BINARY(bodyAdd, arith::AddFOp, arith::AddIOp)
+BINARY(bodySub, arith::SubFOp, arith::SubIOp)
+BINARY(bodyMul, arith::MulFOp, arith::MulIOp)
+BINARY(bodyDiv, arith::DivFOp, arith::DivSIOp)
+#undef BINARY
+
+/// Variadic ops fold their operands left to right.
+template <typename FOp, typename IOp>
+Value foldAll(OpBuilder &b, Location loc, ValueRange a) {
+  Value acc = a[0];
+  for (Value v : a.drop_front())
+    acc = isFloat(acc) ? Value(FOp::create(b, loc, acc, v))
+                       : Value(IOp::create(b, loc, acc, v));
+  return acc;
+}
+Value bodyMax(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  return foldAll<arith::MaximumFOp, arith::MaxSIOp>(b, loc, a);
+}
+Value bodyMin(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  return foldAll<arith::MinimumFOp, arith::MinSIOp>(b, loc, a);
+}
+Value bodySum(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  return foldAll<arith::AddFOp, arith::AddIOp>(b, loc, a);
+}
+Value bodyMean(OpBuilder &b, Location loc, const NodeView &, Type,
+               ValueRange a) {
+  Value sum = foldAll<arith::AddFOp, arith::AddIOp>(b, loc, a);
+  return arith::DivFOp::create(b, loc, sum, cst(b, loc, sum, a.size()));
+}
+
+Value bodyPow(OpBuilder &b, Location loc, const NodeView &, Type t,
+              ValueRange a) {
+  if (isa<FloatType>(t))
+    return math::PowFOp::create(b, loc, a[0], castScalar(b, loc, a[1], t));
+  // Integer base: compute in f64 and convert back, as the ONNX reference.
+  Value x = castScalar(b, loc, a[0], b.getF64Type());
+  Value y = castScalar(b, loc, a[1], b.getF64Type());
+  return castScalar(b, loc, math::PowFOp::create(b, loc, x, y), t);
+}
+
+/// Mod: fmod=1 is C's fmod (sign of the dividend); fmod=0 (integers only) is
+/// Python's % (sign of the divisor).
+Value bodyMod(OpBuilder &b, Location loc, const NodeView &node, Type,
+              ValueRange a) {
+  if (isFloat(a[0]))
+    return arith::RemFOp::create(b, loc, a[0], a[1]);
+  Value r = arith::RemSIOp::create(b, loc, a[0], a[1]);
+  if (node.intAttr("fmod", 0))
+    return r;
+  Value zero = cst(b, loc, r, 0);
+  Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+  Value dNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[1], zero);
+  Value rNonZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+  Value signsDiffer = arith::XOrIOp::create(b, loc, rNeg, dNeg);
+  Value fix = arith::AndIOp::create(b, loc, rNonZero, signsDiffer);
+  return arith::SelectOp::create(b, loc, fix,
+                                 arith::AddIOp::create(b, loc, r, a[1]), r);
+}
+
+template <arith::CmpFPredicate FP, arith::CmpIPredicate IP>
+Value bodyCompare(OpBuilder &b, Location loc, const NodeView &, Type,
+                  ValueRange a) {
+  if (isFloat(a[0]))
+    return arith::CmpFOp::create(b, loc, FP, a[0], a[1]);
+  return arith::CmpIOp::create(b, loc, IP, a[0], a[1]);
+}
+
+Value bodyAnd(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  return arith::AndIOp::create(b, loc, a[0], a[1]);
+}
+Value bodyOr(OpBuilder &b, Location loc, const NodeView &, Type,
+             ValueRange a) {
+  return arith::OrIOp::create(b, loc, a[0], a[1]);
+}
+Value bodyXor(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  return arith::XOrIOp::create(b, loc, a[0], a[1]);
+}
+Value bodyNot(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  return arith::XOrIOp::create(b, loc, a[0], cst(b, loc, a[0], 1));
+}
+Value bodyWhere(OpBuilder &b, Location loc, const NodeView &, Type,
+                ValueRange a) {
+  return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+}
+Value bodyIsNaN(OpBuilder &b, Location loc, const NodeView &, Type,
+                ValueRange a) {
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, a[0], a[0]);
+}
+Value bodyIsInf(OpBuilder &b, Location loc, const NodeView &node, Type,
+                ValueRange a) {
+  Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[0],
+                                    cst(b, loc, a[0], INFINITY));
+  Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, a[0],
+                                    cst(b, loc, a[0], -INFINITY));
+  Value no = scalarConstant(b, loc, b.getI1Type(), 0);
+  if (!node.intAttr("detect_positive", 1))
+    pos = no;
+  if (!node.intAttr("detect_negative", 1))
+    neg = no;
+  return arith::OrIOp::create(b, loc, pos, neg);
+}
+
+/// x < 0 ? neg : x.
+Value selectNegative(OpBuilder &b, Location loc, Value x, Value neg) {
+  Value isNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                      cst(b, loc, x, 0));
+  return arith::SelectOp::create(b, loc, isNeg, neg, x);
+}
+
+Value bodyRelu(OpBuilder &b, Location loc, const NodeView &, Type,
+               ValueRange a) {
+  if (isFloat(a[0]))
+    return arith::MaximumFOp::create(b, loc, a[0], cst(b, loc, a[0], 0));
+  return arith::MaxSIOp::create(b, loc, a[0], cst(b, loc, a[0], 0));
+}
+Value bodyLeakyRelu(OpBuilder &b, Location loc, const NodeView &node, Type,
+                    ValueRange a) {
+  Value scaled = arith::MulFOp::create(
+      b, loc, a[0], cst(b, loc, a[0], node.floatAttr("alpha", 0.01f)));
+  return selectNegative(b, loc, a[0], scaled);
+}
+Value bodyPRelu(OpBuilder &b, Location loc, const NodeView &, Type,
+                ValueRange a) {
+  if (!isFloat(a[0])) {
+    Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                        a[0], cst(b, loc, a[0], 0));
+    return arith::SelectOp::create(
+        b, loc, isNeg, arith::MulIOp::create(b, loc, a[0], a[1]), a[0]);
+  }
+  return selectNegative(b, loc, a[0],
+                        arith::MulFOp::create(b, loc, a[0], a[1]));
+}
+Value sigmoid(OpBuilder &b, Location loc, Value x) {
+  Value negExp = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  Value one = cst(b, loc, x, 1);
+  return arith::DivFOp::create(b, loc, one,
+                               arith::AddFOp::create(b, loc, one, negExp));
+}
+Value bodySigmoid(OpBuilder &b, Location loc, const NodeView &, Type,
+                  ValueRange a) {
+  return sigmoid(b, loc, a[0]);
+}
+/// clamp(alpha * x + beta, 0, 1).
+Value hardSigmoid(OpBuilder &b, Location loc, Value x, double alpha,
+                  double beta) {
+  Value y = arith::AddFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, x, cst(b, loc, x, alpha)),
+      cst(b, loc, x, beta));
+  y = arith::MaximumFOp::create(b, loc, y, cst(b, loc, x, 0));
+  return arith::MinimumFOp::create(b, loc, y, cst(b, loc, x, 1));
+}
+Value bodyHardSigmoid(OpBuilder &b, Location loc, const NodeView &node, Type,
+                      ValueRange a) {
+  return hardSigmoid(b, loc, a[0], node.floatAttr("alpha", 0.2f),
+                     node.floatAttr("beta", 0.5f));
+}
+Value bodyHardSwish(OpBuilder &b, Location loc, const NodeView &, Type,
+                    ValueRange a) {
+  return arith::MulFOp::create(b, loc, a[0],
+                               hardSigmoid(b, loc, a[0], 1.0 / 6.0, 0.5));
+}
+
+template <typename MathOp>
+Value bodyMath(OpBuilder &b, Location loc, const NodeView &, Type,
+               ValueRange a) {
+  return MathOp::create(b, loc, a[0]);
+}
+Value bodyReciprocal(OpBuilder &b, Location loc, const NodeView &, Type,
+                     ValueRange a) {
+  return arith::DivFOp::create(b, loc, cst(b, loc, a[0], 1), a[0]);
+}
+Value bodyNeg(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  if (isFloat(a[0]))
+    return arith::NegFOp::create(b, loc, a[0]);
+  return arith::SubIOp::create(b, loc, cst(b, loc, a[0], 0), a[0]);
+}
+Value bodyAbs(OpBuilder &b, Location loc, const NodeView &, Type,
+              ValueRange a) {
+  if (isFloat(a[0]))
+    return math::AbsFOp::create(b, loc, a[0]);
+  return math::AbsIOp::create(b, loc, a[0]);
+}
+Value bodySign(OpBuilder &b, Location loc, const NodeView &, Type,
+               ValueRange a) {
+  Value x = a[0], zero = cst(b, loc, x, 0);
+  Value pos, neg;
+  if (isFloat(x)) {
+    pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+  } else {
+    pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+    neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+  }
+  // Zero and NaN map to themselves (x), as numpy.sign.
+  Value r = arith::SelectOp::create(b, loc, neg, cst(b, loc, x, -1), x);
+  return arith::SelectOp::create(b, loc, pos, cst(b, loc, x, 1), r);
+}
+Value softplus(OpBuilder &b, Location loc, Value x) {
+  return math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, x));
+}
+Value bodySoftplus(OpBuilder &b, Location loc, const NodeView &, Type,
+                   ValueRange a) {
+  return softplus(b, loc, a[0]);
+}
+Value bodyMish(OpBuilder &b, Location loc, const NodeView &, Type,
+               ValueRange a) {
+  return arith::MulFOp::create(
+      b, loc, a[0], math::TanhOp::create(b, loc, softplus(b, loc, a[0])));
+}
+Value bodyElu(OpBuilder &b, Location loc, const NodeView &node, Type,
+              ValueRange a) {
+  Value em1 = math::ExpM1Op::create(b, loc, a[0]);
+  Value neg = arith::MulFOp::create(
+      b, loc, em1, cst(b, loc, a[0], node.floatAttr("alpha", 1.0f)));
+  return selectNegative(b, loc, a[0], neg);
+}
+Value bodySelu(OpBuilder &b, Location loc, const NodeView &node, Type,
+               ValueRange a) {
+  Value x = a[0];
+  double alpha = node.floatAttr("alpha", 1.67326319217681884765625f);
+  double gamma = node.floatAttr("gamma", 1.05070102214813232421875f);
+  Value neg = arith::SubFOp::create(
+      b, loc,
+      arith::MulFOp::create(b, loc, math::ExpOp::create(b, loc, x),
+                            cst(b, loc, x, alpha)),
+      cst(b, loc, x, alpha));
+  Value isPos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                      cst(b, loc, x, 0));
+  Value y = arith::SelectOp::create(b, loc, isPos, x, neg);
+  return arith::MulFOp::create(b, loc, y, cst(b, loc, x, gamma));
+}
+/// Gelu: approximate = "none" uses erf, "tanh" the tanh formula.
+Value bodyGelu(OpBuilder &b, Location loc, const NodeView &node, Type,
+               ValueRange a) {
+  Value x = a[0], half = cst(b, loc, x, 0.5), one = cst(b, loc, x, 1);
+  Value inner;
+  if (node.stringAttr("approximate", "none") == "tanh") {
+    Value x3 = arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value poly = arith::AddFOp::create(
+        b, loc, x, arith::MulFOp::create(b, loc, x3, cst(b, loc, x, 0.044715)));
+    inner = math::TanhOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, poly,
+                              cst(b, loc, x, std::sqrt(2.0 / M_PI))));
+  } else {
+    inner = math::ErfOp::create(
+        b, loc, arith::MulFOp::create(b, loc, x, cst(b, loc, x, M_SQRT1_2)));
+  }
+  return arith::MulFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, x, half),
+      arith::AddFOp::create(b, loc, one, inner));
+}
+
+/// Clip(x, min, max) = min(max(x, min), max), numpy.clip's order (max wins
+/// when min > max). Opset 6 takes attributes; 11 and later optional inputs,
+/// which the generic reads as extra scalars (see lowerClip).
+Value clip(OpBuilder &b, Location loc, Value x, Value lo, Value hi) {
+  if (isFloat(x)) {
+    if (lo)
+      x = arith::MaximumFOp::create(b, loc, x, lo);
+    if (hi)
+      x = arith::MinimumFOp::create(b, loc, x, hi);
+    return x;
+  }
+  if (lo)
+    x = arith::MaxSIOp::create(b, loc, x, lo);
+  if (hi)
+    x = arith::MinSIOp::create(b, loc, x, hi);
+  return x;
+}
+
+FailureOr<SmallVector<Value>> lowerClip(const NodeView &node, OpBuilder &b,
+                                        ArrayRef<Type> resultTypes) {
+  auto type = cast<RankedTensorType>(resultTypes[0]);
+  Location loc = node.loc();
+  Value lo, hi;
+  if (node.opset() < 11) {
+    lo = scalarConstant(b, loc, type.getElementType(),
+                        node.floatAttr("min", -INFINITY));
+    hi = scalarConstant(b, loc, type.getElementType(),
+                        node.floatAttr("max", INFINITY));
+  } else {
+    if (node.hasInput(1))
+      lo = extractScalar(b, loc, node.input(1));
+    if (node.hasInput(2))
+      hi = extractScalar(b, loc, node.input(2));
+  }
+  Value r = buildElementwise(b, loc, type, {node.input(0)},
+                             [&](OpBuilder &nb, Location l, ValueRange a) {
+                               return clip(nb, l, a[0], lo, hi);
+                             });
+  return SmallVector<Value>{r};
+}
+
+Value bodyCast(OpBuilder &b, Location loc, const NodeView &, Type t,
+               ValueRange a) {
+  return castScalar(b, loc, a[0], t);
+}
+
+/// CastLike reads only input 0; input 1 gives the type.
+FailureOr<SmallVector<Value>> lowerCastLike(const NodeView &node, OpBuilder &b,
+                                            ArrayRef<Type> resultTypes) {
+  auto type = cast<RankedTensorType>(resultTypes[0]);
+  Value r = buildElementwise(b, node.loc(), type, {node.input(0)},
+                             [&](OpBuilder &nb, Location l, ValueRange a) {
+                               return castScalar(nb, l, a[0],
+                                                 type.getElementType());
+                             });
+  return SmallVector<Value>{r};
+}
+
+//===----------------------------------------------------------------------===//
 // Tables
 //===----------------------------------------------------------------------===//
 
@@ -193,71 +558,77 @@ struct Row {
   int64_t since;
   InferFn infer;
   FoldFn fold = nullptr;
+  LowerFn lower = nullptr;
 };
+
+#define EW(body) lowerElementwise<body>
+using CmpF = arith::CmpFPredicate;
+using CmpI = arith::CmpIPredicate;
 
 const Row kElementwiseOps[] = {
     // Binary arithmetic with broadcasting.
-    {"Add", 7, inferBroadcast, foldAdd},
-    {"Sub", 7, inferBroadcast, foldSub},
-    {"Mul", 7, inferBroadcast, foldMul},
-    {"Div", 7, inferBroadcast, foldDiv},
-    {"Pow", 7, inferBroadcast},
-    {"Mod", 10, inferBroadcast},
-    {"PRelu", 7, inferBroadcast},
+    {"Add", 7, inferBroadcast, foldAdd, EW(bodyAdd)},
+    {"Sub", 7, inferBroadcast, foldSub, EW(bodySub)},
+    {"Mul", 7, inferBroadcast, foldMul, EW(bodyMul)},
+    {"Div", 7, inferBroadcast, foldDiv, EW(bodyDiv)},
+    {"Pow", 7, inferBroadcast, nullptr, EW(bodyPow)},
+    {"Mod", 10, inferBroadcast, nullptr, EW(bodyMod)},
+    {"PRelu", 7, inferBroadcast, nullptr, EW(bodyPRelu)},
     // Variadic with broadcasting (since 8).
-    {"Max", 8, inferBroadcast},
-    {"Min", 8, inferBroadcast},
-    {"Sum", 8, inferBroadcast},
-    {"Mean", 8, inferBroadcast},
+    {"Max", 8, inferBroadcast, nullptr, EW(bodyMax)},
+    {"Min", 8, inferBroadcast, nullptr, EW(bodyMin)},
+    {"Sum", 8, inferBroadcast, nullptr, EW(bodySum)},
+    {"Mean", 8, inferBroadcast, nullptr, EW(bodyMean)},
     // Comparisons and logic: bool results.
-    {"Equal", 7, inferCompare, foldEqual},
-    {"Less", 7, inferCompare},
-    {"Greater", 7, inferCompare},
-    {"LessOrEqual", 12, inferCompare},
-    {"GreaterOrEqual", 12, inferCompare},
-    {"And", 7, inferCompare},
-    {"Or", 7, inferCompare},
-    {"Xor", 7, inferCompare},
-    {"Not", 1, inferUnary},
-    {"IsNaN", 9, inferPredicate},
-    {"IsInf", 10, inferPredicate},
-    {"Where", 9, inferWhere},
+    {"Equal", 7, inferCompare, foldEqual, EW((bodyCompare<CmpF::OEQ, CmpI::eq>))},
+    {"Less", 7, inferCompare, nullptr, EW((bodyCompare<CmpF::OLT, CmpI::slt>))},
+    {"Greater", 7, inferCompare, nullptr, EW((bodyCompare<CmpF::OGT, CmpI::sgt>))},
+    {"LessOrEqual", 12, inferCompare, nullptr, EW((bodyCompare<CmpF::OLE, CmpI::sle>))},
+    {"GreaterOrEqual", 12, inferCompare, nullptr, EW((bodyCompare<CmpF::OGE, CmpI::sge>))},
+    {"And", 7, inferCompare, nullptr, EW(bodyAnd)},
+    {"Or", 7, inferCompare, nullptr, EW(bodyOr)},
+    {"Xor", 7, inferCompare, nullptr, EW(bodyXor)},
+    {"Not", 1, inferUnary, nullptr, EW(bodyNot)},
+    {"IsNaN", 9, inferPredicate, nullptr, EW(bodyIsNaN)},
+    {"IsInf", 10, inferPredicate, nullptr, EW(bodyIsInf)},
+    {"Where", 9, inferWhere, nullptr, EW(bodyWhere)},
     // Unary math and activations.
-    {"Relu", 6, inferUnary},
-    {"LeakyRelu", 6, inferUnary},
-    {"Sigmoid", 6, inferUnary},
-    {"HardSigmoid", 6, inferUnary},
-    {"HardSwish", 14, inferUnary},
-    {"Tanh", 6, inferUnary},
-    {"Erf", 9, inferUnary},
-    {"Gelu", 20, inferUnary},
-    {"Exp", 6, inferUnary},
-    {"Log", 6, inferUnary},
-    {"Sqrt", 6, inferUnary},
-    {"Reciprocal", 6, inferUnary},
-    {"Neg", 6, inferUnary},
-    {"Abs", 6, inferUnary},
-    {"Floor", 6, inferUnary},
-    {"Ceil", 6, inferUnary},
-    {"Round", 11, inferUnary},
-    {"Sign", 9, inferUnary},
-    {"Sin", 7, inferUnary},
-    {"Cos", 7, inferUnary},
-    {"Softplus", 1, inferUnary},
-    {"Elu", 6, inferUnary},
-    {"Selu", 6, inferUnary},
-    {"Mish", 18, inferUnary},
+    {"Relu", 6, inferUnary, nullptr, EW(bodyRelu)},
+    {"LeakyRelu", 6, inferUnary, nullptr, EW(bodyLeakyRelu)},
+    {"Sigmoid", 6, inferUnary, nullptr, EW(bodySigmoid)},
+    {"HardSigmoid", 6, inferUnary, nullptr, EW(bodyHardSigmoid)},
+    {"HardSwish", 14, inferUnary, nullptr, EW(bodyHardSwish)},
+    {"Tanh", 6, inferUnary, nullptr, EW(bodyMath<math::TanhOp>)},
+    {"Erf", 9, inferUnary, nullptr, EW(bodyMath<math::ErfOp>)},
+    {"Gelu", 20, inferUnary, nullptr, EW(bodyGelu)},
+    {"Exp", 6, inferUnary, nullptr, EW(bodyMath<math::ExpOp>)},
+    {"Log", 6, inferUnary, nullptr, EW(bodyMath<math::LogOp>)},
+    {"Sqrt", 6, inferUnary, nullptr, EW(bodyMath<math::SqrtOp>)},
+    {"Reciprocal", 6, inferUnary, nullptr, EW(bodyReciprocal)},
+    {"Neg", 6, inferUnary, nullptr, EW(bodyNeg)},
+    {"Abs", 6, inferUnary, nullptr, EW(bodyAbs)},
+    {"Floor", 6, inferUnary, nullptr, EW(bodyMath<math::FloorOp>)},
+    {"Ceil", 6, inferUnary, nullptr, EW(bodyMath<math::CeilOp>)},
+    {"Round", 11, inferUnary, nullptr, EW(bodyMath<math::RoundEvenOp>)},
+    {"Sign", 9, inferUnary, nullptr, EW(bodySign)},
+    {"Sin", 7, inferUnary, nullptr, EW(bodyMath<math::SinOp>)},
+    {"Cos", 7, inferUnary, nullptr, EW(bodyMath<math::CosOp>)},
+    {"Softplus", 1, inferUnary, nullptr, EW(bodySoftplus)},
+    {"Elu", 6, inferUnary, nullptr, EW(bodyElu)},
+    {"Selu", 6, inferUnary, nullptr, EW(bodySelu)},
+    {"Mish", 18, inferUnary, nullptr, EW(bodyMish)},
     // Clip: min/max attributes before 11, optional inputs from 11.
-    {"Clip", 6, inferUnary},
-    {"Clip", 11, inferUnary},
+    {"Clip", 6, inferUnary, nullptr, lowerClip},
+    {"Clip", 11, inferUnary, nullptr, lowerClip},
     // Conversions.
-    {"Cast", 6, inferCast},
-    {"CastLike", 15, inferCastLike},
+    {"Cast", 6, inferCast, nullptr, EW(bodyCast)},
+    {"CastLike", 15, inferCastLike, nullptr, lowerCastLike},
 };
+#undef EW
 
 } // namespace
 
 void switchyard::onnx::registerElementwiseOps(OpRegistry &registry) {
   for (const Row &row : kElementwiseOps)
-    registry.add({"", row.opType, row.since, row.infer, row.fold});
+    registry.add({"", row.opType, row.since, row.infer, row.fold, row.lower});
 }

@@ -1,0 +1,46 @@
+//===- Builders.h - building blocks of ONNX lowerings -----------*- C++ -*-===//
+//
+// Helpers every family's lowering functions share: a broadcasting
+// elementwise linalg.generic, scalar constants and ONNX Cast semantics on
+// scalars. Lowerings may assume static shapes and signless element types
+// (the sy-lower-onnx pass checks both before calling them).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SWITCHYARD_PASSES_LOWER_ONNX_BUILDERS_H
+#define SWITCHYARD_PASSES_LOWER_ONNX_BUILDERS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace switchyard::onnx {
+
+/// Computes a scalar result from the scalar operands of one element.
+using ScalarBody = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A linalg.generic producing `resultType` from `inputs`, each broadcast to
+/// the result shape with numpy rules (missing leading dims and size-1 dims
+/// repeat). `body` sees one scalar per input.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, ScalarBody body);
+
+/// A scalar constant of `type` (float or integer; i1 is `value != 0`).
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+
+/// ONNX Cast of one scalar to `to`: float<->float extends/truncates,
+/// int->float is signed (bool as 0/1), float->int truncates toward zero,
+/// int<->int sign-extends (bool zero-extends), anything->bool is `!= 0`.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                       mlir::Type to);
+
+/// Extracts the single element of a rank-0 or one-element tensor.
+mlir::Value extractScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value tensor);
+
+} // namespace switchyard::onnx
+
+#endif // SWITCHYARD_PASSES_LOWER_ONNX_BUILDERS_H
