@@ -11,8 +11,12 @@
 
 #include "switchyard/Import/ONNXImporter.h"
 #include "switchyard/InitAll.h"
+#include "switchyard/Pipelines.h"
+#include "switchyard/Target/CPULibrary.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -20,6 +24,11 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -140,9 +149,14 @@ int main(int argc, char **argv) {
     importOptions.inputShapes[name] = shape;
   }
 
+  // The pipelines are partly textual: every pass must be registered.
+  mlir::registerAllPasses();
+  switchyard::registerSwitchyardPasses();
   mlir::DialectRegistry registry;
   switchyard::registerAllSwitchyardDialects(registry);
   mlir::MLIRContext context(registry);
+  // Diagnostics name the ONNX node; dumping the failing op helps nobody.
+  context.printOpOnDiagnostic(false);
   mlir::ScopedDiagnosticHandler handler(&context, printDiagnostic);
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -152,18 +166,154 @@ int main(int argc, char **argv) {
   if (failed(module->verify()))
     return 1;
 
-  if (emit != EmitKind::ONNX)
-    return fail(inputFile +
-                ": only --emit=onnx is implemented yet; lowering to sy, "
-                "linalg, LLVM and a shared library comes with issue 11");
+  // Text stages go to stdout unless -o names a file; binaries next to the
+  // model by default (model.onnx -> model.so).
+  bool textStage = emit == EmitKind::ONNX || emit == EmitKind::Sy ||
+                   emit == EmitKind::Linalg || emit == EmitKind::LLVM;
+  std::string outPath = outputFile;
+  if (outPath.empty()) {
+    if (textStage) {
+      outPath = "-";
+    } else {
+      llvm::SmallString<256> p(inputFile.getValue());
+      llvm::sys::path::replace_extension(p, emit == EmitKind::Obj ? "o" : "so");
+      outPath = p.str().str();
+    }
+  }
+  auto writeText = [&](llvm::function_ref<void(llvm::raw_ostream &)> print) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(outPath, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write " + outPath + ": " + ec.message());
+    print(out.os());
+    out.keep();
+    return 0;
+  };
+  auto printModule = [&](llvm::raw_ostream &os) {
+    module->print(os);
+    os << "\n";
+  };
+  if (emit == EmitKind::ONNX)
+    return writeText(printModule);
 
-  std::string outPath = outputFile.empty() ? "-" : outputFile.getValue();
+  if (target != "cpu")
+    return fail("--target=" + target +
+                ": only the cpu target is implemented yet (cuda: issue 16)");
+
+  auto signature = switchyard::readModelSignature(*module);
+  if (failed(signature))
+    return 1;
+
+  switchyard::PipelineOptions pipelineOptions;
+  pipelineOptions.optLevel = optLevel - '0';
+  auto runPipeline =
+      [&](void (*build)(mlir::OpPassManager &,
+                        const switchyard::PipelineOptions &)) {
+        mlir::PassManager pm(&context);
+        if (failed(mlir::applyPassManagerCLOptions(pm)))
+          return mlir::failure();
+        mlir::applyDefaultTimingPassManagerCLOptions(pm);
+        build(pm, pipelineOptions);
+        return pm.run(*module);
+      };
+
+  // Raising to sy ops comes with issues 12-14; --emit=sy shows the module
+  // after that (for now empty) stage.
+  if (emit == EmitKind::Sy)
+    return writeText(printModule);
+
+  if (failed(runPipeline(switchyard::buildLowerToLinalgPipeline)))
+    return 1;
+  if (emit == EmitKind::Linalg)
+    return writeText(printModule);
+  // The ABI carries the names now; LLVM translation has no use for them.
+  module->walk([](mlir::func::FuncOp fn) {
+    fn.setAllArgAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
+    fn.setAllResultAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
+  });
+  if (failed(runPipeline(switchyard::buildCPUCodegenPipeline)))
+    return 1;
+
+  switchyard::LibraryOptions libOptions;
+  libOptions.cpu = cpu;
+  libOptions.optLevel = pipelineOptions.optLevel;
+  std::string tagName = tag;
+  if (tagName.empty())
+    tagName = llvm::sys::path::stem(outPath == "-" ? inputFile.getValue()
+                                                   : outPath)
+                  .str();
+  // The tag prefixes C symbols: make it an identifier.
+  for (char &c : tagName)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  if (tagName.empty() || llvm::isDigit(tagName[0]))
+    tagName = "m_" + tagName;
+  if (!tag.empty() && tagName != tag)
+    return fail("--tag " + tag + ": not a C identifier");
+  libOptions.tag = tagName;
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = switchyard::buildLLVMModule(
+      *module, llvmContext, *signature, libOptions);
+  if (!llvmModule)
+    return 1;
+  if (emit == EmitKind::LLVM)
+    return writeText([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  llvm::SmallVector<char, 0> object;
+  std::string error;
+  if (failed(switchyard::emitObjectFile(*llvmModule, libOptions, object,
+                                        error)))
+    return fail(inputFile + ": " + error);
+  if (emit == EmitKind::Obj) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(outPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write " + outPath + ": " + ec.message());
+    out.os().write(object.data(), object.size());
+    out.keep();
+    return 0;
+  }
+
+  // The runtime archive sits in lib/ next to the tools' bin/ (build tree and
+  // install tree alike); SWITCHYARD_RUNTIME_LIB overrides.
+  if (auto env = llvm::sys::Process::GetEnv("SWITCHYARD_RUNTIME_LIB")) {
+    libOptions.runtimeArchive = *env;
+  } else {
+    llvm::SmallString<256> exe(
+        llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail));
+    llvm::sys::path::remove_filename(exe); // bin/
+    llvm::sys::path::remove_filename(exe); // prefix
+    llvm::sys::path::append(exe, "lib", "libswitchyard_runtime.a");
+    libOptions.runtimeArchive = exe.str().str();
+  }
+  if (!llvm::sys::fs::exists(libOptions.runtimeArchive))
+    return fail("runtime archive not found at " + libOptions.runtimeArchive +
+                " (set SWITCHYARD_RUNTIME_LIB)");
+
+  llvm::SmallString<128> objectPath;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "switchyard", "o", objectPath))
+    return fail("cannot create a temporary file: " + ec.message());
+  llvm::FileRemover removeObject(objectPath);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(objectPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write " + objectPath + ": " + ec.message());
+    os.write(object.data(), object.size());
+  }
+  if (failed(switchyard::linkSharedLibrary(objectPath, outPath, libOptions,
+                                           error)))
+    return fail(inputFile + ": " + error);
+
+  llvm::SmallString<256> headerPath(outPath);
+  llvm::sys::path::replace_extension(headerPath, "h");
   std::error_code ec;
-  llvm::ToolOutputFile out(outPath, ec, llvm::sys::fs::OF_Text);
+  llvm::ToolOutputFile header(headerPath, ec, llvm::sys::fs::OF_Text);
   if (ec)
-    return fail("cannot write " + outPath + ": " + ec.message());
-  module->print(out.os());
-  out.os() << "\n";
-  out.keep();
+    return fail("cannot write " + headerPath + ": " + ec.message());
+  header.os() << switchyard::generateHeader(*signature, libOptions.tag);
+  header.keep();
   return 0;
 }

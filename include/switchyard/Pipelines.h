@@ -1,0 +1,26 @@
+//===- Pipelines.h - the compilation pipelines ------------------*- C++ -*-===//
+#ifndef SWITCHYARD_PIPELINES_H
+#define SWITCHYARD_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace switchyard {
+
+struct PipelineOptions {
+  /// -O level, 0-3.
+  unsigned optLevel = 2;
+};
+
+/// onnx dialect -> linalg/tensor/arith/math on tensors (--emit=linalg).
+void buildLowerToLinalgPipeline(mlir::OpPassManager &pm,
+                                const PipelineOptions &options);
+
+/// linalg on tensors -> LLVM dialect for the host CPU (--emit=llvm after
+/// translation). @main ends up taking one bare pointer per input, then one
+/// per output.
+void buildCPUCodegenPipeline(mlir::OpPassManager &pm,
+                             const PipelineOptions &options);
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_PIPELINES_H

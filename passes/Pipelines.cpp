@@ -1,0 +1,66 @@
+//===- Pipelines.cpp - the compilation pipelines --------------------------===//
+//
+// The stages, in order (each a pass or a short sequence):
+//   1. sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
+//   2. canonicalize, cse, elementwise fusion
+//   3. one-shot bufferization of the whole module, results -> out-params
+//   4. deallocation of intermediate buffers
+//   5. linalg -> loops -> cf
+//   6. memref/math/arith/func/cf -> LLVM dialect (bare-pointer memrefs)
+//
+//===----------------------------------------------------------------------===//
+
+#include "switchyard/Pipelines.h"
+
+#include "passes/lower/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+
+namespace switchyard {
+
+/// Adds a textual pipeline (without the outer builtin.module, see
+/// TOOLCHAIN.md); a typo here is a compiler bug.
+static void addPipeline(OpPassManager &pm, StringRef text) {
+  if (failed(parsePassPipeline(text, pm, llvm::errs())))
+    llvm::report_fatal_error("switchyard: invalid built-in pass pipeline");
+}
+
+void buildLowerToLinalgPipeline(OpPassManager &pm,
+                                const PipelineOptions &options) {
+  // 1. ONNX ops to upstream dialects.
+  pm.addNestedPass<func::FuncOp>(createLowerONNX());
+  // 2. Clean up and fuse elementwise chains into their producers.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (options.optLevel > 0)
+    addPipeline(pm, "func.func(linalg-fuse-elementwise-ops),canonicalize");
+}
+
+void buildCPUCodegenPipeline(OpPassManager &pm,
+                             const PipelineOptions &options) {
+  // 3. Bufferize; results become out-parameters so @main writes into the
+  //    caller's buffers.
+  addPipeline(pm, "one-shot-bufferize{bufferize-function-boundaries "
+                  "function-boundary-type-conversion=identity-layout-map},"
+                  "buffer-results-to-out-params{hoist-static-allocs "
+                  "modify-public-functions},canonicalize");
+  // 4. Free intermediate buffers.
+  addPipeline(pm, "buffer-deallocation-pipeline,"
+                  "convert-bufferization-to-memref");
+  // 5. Loops.
+  addPipeline(pm, "func.func(convert-linalg-to-loops),lower-affine,"
+                  "convert-scf-to-cf,canonicalize");
+  // 6. LLVM dialect. Memref arguments are static, so bare pointers suffice.
+  addPipeline(pm, "expand-strided-metadata,lower-affine,"
+                  "finalize-memref-to-llvm,convert-math-to-libm,"
+                  "convert-math-to-llvm,convert-arith-to-llvm,"
+                  "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+                  "convert-cf-to-llvm,reconcile-unrealized-casts");
+}
+
+} // namespace switchyard
