@@ -11,7 +11,7 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.switchyard_obj_root, "test")
 # unit/ has its own GoogleTest configuration; Inputs/ holds data, not tests.
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "lib", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%switchyard_src_root", config.switchyard_src_root))
@@ -30,3 +30,8 @@ tool_dirs = [config.switchyard_tools_dir, config.llvm_tools_dir]
 tools = ["switchyard-opt", "switchyard-compile", "switchyard-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# End-to-end tests (test/e2e) import sye2e and find the tools through these.
+llvm_config.with_environment(
+    "PYTHONPATH", os.path.join(config.switchyard_src_root, "test", "e2e", "lib"),
+    append_path=True)
+llvm_config.with_environment("SWITCHYARD_BIN", config.switchyard_tools_dir)

@@ -1,0 +1,136 @@
+"""Elementwise ops end to end: each case builds a one- or two-node model,
+compiles and runs it, and compares with numpy in float64 (rtol 1e-5 for
+float32 math, exact for ints and bools)."""
+import math
+
+import numpy as np
+from onnx import TensorProto as T
+from onnx import helper as h
+
+from sye2e import check_close, compile_and_run, main
+
+rng = np.random.default_rng(0)
+
+
+def model(nodes, inputs, outputs, opset):
+    g = h.make_graph(nodes, "g", inputs, outputs)
+    return h.make_model(g, opset_imports=[h.make_opsetid("", opset)])
+
+
+def vi(name, dtype, shape):
+    return h.make_tensor_value_info(name, dtype, shape)
+
+
+def binary(op, opset, a, b, ref, dtype=T.FLOAT, out_dtype=None, **attrs):
+    m = model([h.make_node(op, ["a", "b"], ["y"], **attrs)],
+              [vi("a", dtype, a.shape), vi("b", dtype, b.shape)],
+              [vi("y", out_dtype or dtype, None)], opset)
+    got = compile_and_run(m, {"a": a, "b": b})["y"]
+    check_close(op, got, ref(a.astype(np.float64), b.astype(np.float64))
+                if np.issubdtype(a.dtype, np.floating) else ref(a, b))
+
+
+def unary(op, opset, x, ref, rtol=1e-5, atol=1e-6, **attrs):
+    m = model([h.make_node(op, ["x"], ["y"], **attrs)],
+              [vi("x", T.FLOAT, x.shape)], [vi("y", T.FLOAT, None)], opset)
+    got = compile_and_run(m, {"x": x})["y"]
+    check_close(op, got, ref(x.astype(np.float64)), rtol, atol)
+
+
+def f32(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def test_add_broadcast_opset13():
+    binary("Add", 13, f32(2, 3, 4), f32(4), np.add)
+
+
+def test_mul_broadcast_middle_opset17():
+    binary("Mul", 17, f32(2, 1, 4), f32(3, 1), np.multiply)
+
+
+def test_sub_div_opset21():
+    binary("Sub", 21, f32(5, 6), f32(5, 6), np.subtract)
+    binary("Div", 21, f32(5, 6), f32(1, 6) + 3.0, np.divide)
+
+
+def test_integer_div_truncates():
+    a = np.array([7, -7, 7, -7], dtype=np.int64)
+    b = np.array([2, 2, -2, -2], dtype=np.int64)
+    binary("Div", 17, a, b, lambda x, y: np.trunc(x / y).astype(np.int64), T.INT64)
+
+
+def test_mod_python_and_fmod():
+    a = np.array([7, -7, 7, -7], dtype=np.int32)
+    b = np.array([3, 3, -3, -3], dtype=np.int32)
+    binary("Mod", 13, a, b, np.mod, T.INT32)
+    x, y = f32(8), f32(8) + 2.0
+    binary("Mod", 13, x, y, np.fmod, T.FLOAT, fmod=1)
+
+
+def test_compare_and_where():
+    a, b = f32(3, 4), f32(4)
+    binary("Less", 13, a, b, np.less, T.FLOAT, T.BOOL)
+    binary("GreaterOrEqual", 17, a, b, np.greater_equal, T.FLOAT, T.BOOL)
+    c = rng.random((3, 4)) > 0.5
+    m = model([h.make_node("Where", ["c", "a", "b"], ["y"])],
+              [vi("c", T.BOOL, c.shape), vi("a", T.FLOAT, a.shape),
+               vi("b", T.FLOAT, b.shape)], [vi("y", T.FLOAT, None)], 17)
+    got = compile_and_run(m, {"c": c, "a": a, "b": b})["y"]
+    check_close("Where", got, np.where(c, a, b))
+
+
+def test_activations():
+    x = f32(4, 16) * 3
+    unary("Relu", 14, x, lambda v: np.maximum(v, 0))
+    unary("Sigmoid", 13, x, lambda v: 1 / (1 + np.exp(-v)))
+    unary("Tanh", 13, x, np.tanh)
+    unary("LeakyRelu", 16, x, lambda v: np.where(v < 0, 0.1 * v, v), alpha=0.1)
+    unary("HardSigmoid", 13, x, lambda v: np.clip(0.2 * v + 0.5, 0, 1))
+    unary("Elu", 13, x, lambda v: np.where(v < 0, np.expm1(v), v))
+    unary("Softplus", 13, x, lambda v: np.log1p(np.exp(v)))
+    erf = np.vectorize(math.erf)
+    unary("Erf", 13, x, erf)
+    unary("Gelu", 20, x, lambda v: 0.5 * v * (1 + erf(v / math.sqrt(2))))
+    unary("Gelu", 20, x,
+          lambda v: 0.5 * v * (1 + np.tanh(math.sqrt(2 / math.pi) * (v + 0.044715 * v ** 3))),
+          approximate="tanh")
+
+
+def test_math():
+    x = np.abs(f32(3, 5)) + 0.1
+    unary("Sqrt", 13, x, np.sqrt)
+    unary("Log", 13, x, np.log)
+    unary("Exp", 13, x, np.exp)
+    unary("Reciprocal", 13, x, np.reciprocal)
+    y = f32(3, 5) * 4
+    unary("Floor", 13, y, np.floor)
+    unary("Round", 11, y, np.round)
+    unary("Abs", 13, y, np.abs)
+    unary("Sign", 13, np.array([-2, 0, 3], dtype=np.float32), np.sign)
+
+
+def test_clip_opset10_and_13():
+    x = f32(10) * 5
+    unary("Clip", 10, x, lambda v: np.clip(v, -1, 2), min=-1.0, max=2.0)
+    lo = np.array(-0.5, dtype=np.float32)
+    m = model([h.make_node("Clip", ["x", "lo"], ["y"])],
+              [vi("x", T.FLOAT, x.shape), vi("lo", T.FLOAT, [])],
+              [vi("y", T.FLOAT, None)], 13)
+    check_close("Clip", compile_and_run(m, {"x": x, "lo": lo})["y"],
+                np.maximum(x, -0.5))
+
+
+def test_cast():
+    x = np.array([-2.7, -0.5, 0.0, 0.5, 2.7, 300.2], dtype=np.float32)
+    m = model([h.make_node("Cast", ["x"], ["y"], to=T.INT32),
+               h.make_node("Cast", ["x"], ["b"], to=T.BOOL)],
+              [vi("x", T.FLOAT, x.shape)],
+              [vi("y", T.INT32, None), vi("b", T.BOOL, None)], 13)
+    out = compile_and_run(m, {"x": x})
+    check_close("Cast->int32", out["y"], x.astype(np.int32))
+    check_close("Cast->bool", out["b"], x != 0)
+
+
+if __name__ == "__main__":
+    main([v for k, v in sorted(globals().items()) if k.startswith("test_")])
