@@ -140,6 +140,10 @@ const OpRegistry &OpRegistry::get() {
     OpRegistry r;
     registerElementwiseOps(r);
     registerShapeOps(r);
+    registerIndexingOps(r);
+    registerMatMulConvOps(r);
+    registerNormalizationOps(r);
+    registerPoolingResizeOps(r);
     return r;
   }();
   return registry;

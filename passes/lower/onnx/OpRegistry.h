@@ -134,6 +134,10 @@ private:
 /// Family registration (one per family file).
 void registerElementwiseOps(OpRegistry &registry);
 void registerShapeOps(OpRegistry &registry);
+void registerIndexingOps(OpRegistry &registry);
+void registerMatMulConvOps(OpRegistry &registry);
+void registerNormalizationOps(OpRegistry &registry);
+void registerPoolingResizeOps(OpRegistry &registry);
 
 /// Shared inference helpers.
 /// Numpy-style broadcast of `shapes`; failure after an error on `node`.
