@@ -64,6 +64,14 @@ def case_ir3(out):
                  [vi("y", T.FLOAT, [3])], [b], opset=7, ir=3)
 
 
+def case_add(out):
+    """A small compilable model: y = relu(x + b), x float32 [2, 3]."""
+    b = nh.from_array(np.array([1, -2, 3], dtype=np.float32), "b")
+    nodes = [h.make_node("Add", ["x", "b"], ["s"], name="add"),
+             h.make_node("Relu", ["s"], ["y"], name="relu")]
+    return model(nodes, [vi("x", T.FLOAT, [2, 3])], [vi("y", T.FLOAT, [2, 3])], [b])
+
+
 def case_unsupported_op(out):
     nodes = [h.make_node("Frobnicate", ["x"], ["y"], name="layer1/frob")]
     return model(nodes, [vi("x", T.FLOAT, [2])], [vi("y", T.FLOAT, [2])])
