@@ -1,0 +1,78 @@
+/*===- sgemm_x86_64_avx512.c - fp32 GEMM body for AVX-512 -----------------===*
+ *
+ * MR x NR = 8 x 32 register block: 16 zmm accumulators, two zmm of a B row
+ * and one broadcast of A per k step. B is read in place (row-major rows are
+ * contiguous along N, so no packing is needed); K is blocked by KC so the
+ * B panel stays in L1. Column tails use masked loads/stores; row tails run
+ * the same code with fewer rows.
+ *===----------------------------------------------------------------------===*/
+#include <immintrin.h>
+#include <stdint.h>
+
+#define SY_TARGET __attribute__((target("avx512f,fma")))
+enum { MR = 8, KC = 256 };
+
+/* c[0..rows) x [j, j+32) (+)= a[rows x kc] * b[kc x 32]; masks cover the
+ * column tail. `rows` is a compile-time constant at each call site. */
+static inline SY_TARGET __attribute__((always_inline)) void
+block(int rows, int64_t kc, const float *a, int64_t lda, const float *b,
+      int64_t ldb, float *c, int64_t ldc, __mmask16 m0, __mmask16 m1,
+      int load_c) {
+  __m512 acc0[MR], acc1[MR];
+  for (int r = 0; r < rows; ++r) {
+    acc0[r] = load_c ? _mm512_maskz_loadu_ps(m0, c + r * ldc)
+                     : _mm512_setzero_ps();
+    acc1[r] = load_c ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16)
+                     : _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < kc; ++p) {
+    __m512 b0 = _mm512_maskz_loadu_ps(m0, b + p * ldb);
+    __m512 b1 = _mm512_maskz_loadu_ps(m1, b + p * ldb + 16);
+    for (int r = 0; r < rows; ++r) {
+      __m512 av = _mm512_set1_ps(a[r * lda + p]);
+      acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
+      acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
+    }
+  }
+  for (int r = 0; r < rows; ++r) {
+    _mm512_mask_storeu_ps(c + r * ldc, m0, acc0[r]);
+    _mm512_mask_storeu_ps(c + r * ldc + 16, m1, acc1[r]);
+  }
+}
+
+static SY_TARGET void panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                            const float *a, int64_t lda, const float *b,
+                            int64_t ldb, float *c, int64_t ldc, int accumulate) {
+  for (int64_t p0 = 0; p0 < k || p0 == 0; p0 += KC) {
+    int64_t kc = k - p0 < KC ? k - p0 : KC;
+    int load_c = accumulate || p0 > 0;
+    for (int64_t j = n0; j < n1; j += 32) {
+      int64_t cols = n1 - j;
+      __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+      __mmask16 m1 = cols >= 32   ? 0xFFFF
+                     : cols <= 16 ? 0
+                                  : (__mmask16)((1u << (cols - 16)) - 1);
+      const float *bp = b + p0 * ldb + j;
+      int64_t i = 0;
+      for (; i + MR <= m; i += MR)
+        block(MR, kc, a + i * lda + p0, lda, bp, ldb, c + i * ldc + j, ldc,
+              m0, m1, load_c);
+      for (; i < m; ++i)
+        block(1, kc, a + i * lda + p0, lda, bp, ldb, c + i * ldc + j, ldc, m0,
+              m1, load_c);
+    }
+    if (k == 0)
+      break;
+  }
+}
+
+int sy_ukernel_sgemm_panel_avx512(int64_t m, int64_t n0, int64_t n1,
+                                  int64_t k, const float *a, int64_t lda,
+                                  const float *b, int64_t ldb, float *c,
+                                  int64_t ldc, int64_t flags) {
+  /* libgcc's cpu model is initialized by a constructor; reading it is cheap. */
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("fma"))
+    return 0;
+  panel(m, n0, n1, k, a, lda, b, ldb, c, ldc, (int)(flags & 1));
+  return 1;
+}
