@@ -5,7 +5,7 @@
 //   2. canonicalize, cse, elementwise fusion
 //   3. one-shot bufferization of the whole module, results -> out-params
 //   4. deallocation of intermediate buffers
-//   5. linalg -> loops -> cf
+//   5. fp32 matmuls -> runtime micro-kernel calls; other linalg -> loops -> cf
 //   6. memref/math/arith/func/cf -> LLVM dialect (bare-pointer memrefs)
 //
 //===----------------------------------------------------------------------===//
@@ -52,8 +52,9 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
   // 4. Free intermediate buffers.
   addPipeline(pm, "buffer-deallocation-pipeline,"
                   "convert-bufferization-to-memref");
-  // 5. Loops.
-  addPipeline(pm, "func.func(convert-linalg-to-loops),lower-affine,"
+  // 5. Micro-kernels for the hot contractions, loops for the rest.
+  addPipeline(pm, "sy-lower-matmul-to-ukernel,"
+                  "func.func(convert-linalg-to-loops),lower-affine,"
                   "convert-scf-to-cf,canonicalize");
   // 6. LLVM dialect. Memref arguments are static, so bare pointers suffice.
   addPipeline(pm, "expand-strided-metadata,lower-affine,"

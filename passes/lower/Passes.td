@@ -29,7 +29,36 @@ def LowerONNX : Pass<"sy-lower-onnx", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def LowerMatmulToUkernel
+    : Pass<"sy-lower-matmul-to-ukernel", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime's fp32 GEMM micro-kernel for linalg.matmul";
+  let description = [{
+    Runs on bufferized IR. A `linalg.matmul` on f32 memrefs whose rows are
+    contiguous (innermost stride 1) and whose indexing maps are the default
+    ones becomes a call to `sy_ukernel_sgemm` (lib/Runtime/ukernels), which
+    blocks for the cache, uses AVX-512 when the CPU has it and spreads column
+    panels over the context's thread pool. The call accumulates into the
+    output, as linalg.matmul does. Other matmuls are left to the loops.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<512x1024xf32>, memref<1024x1024xf32>)
+                  outs(%c : memref<512x1024xf32>)
+    ```
+    After (pointers and leading dimensions from the memrefs' metadata):
+    ```mlir
+    func.call @sy_ukernel_sgemm(%m, %n, %k, %pa, %lda, %pb, %ldb, %pc, %ldc,
+                                %accumulate) : (i64, ...) -> ()
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::func::FuncDialect"
   ];
 }
 

@@ -1,0 +1,116 @@
+//===- MatmulToUkernel.cpp - linalg.matmul to the runtime's sgemm ---------===//
+//
+// 1. Match f32 linalg.matmul on memrefs with default maps and unit innermost
+//    strides (the micro-kernel reads rows).
+// 2. Take each operand's aligned base pointer plus offset as an integer and
+//    its row stride as the leading dimension.
+// 3. Call sy_ukernel_sgemm(M, N, K, A, lda, B, ldb, C, ldc, ACCUMULATE).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/lower/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace switchyard {
+#define GEN_PASS_DEF_LOWERMATMULTOUKERNEL
+#include "passes/lower/Passes.h.inc"
+} // namespace switchyard
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kSgemm = "sy_ukernel_sgemm";
+constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
+
+/// True when `type` is an f32 memref of rank 2 with a unit innermost stride.
+bool rowsContiguous(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || memref.getRank() != 2 || !memref.getElementType().isF32())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(memref.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides[1] == 1;
+}
+
+/// The operand's first element as an i64 address and its row stride.
+std::pair<Value, Value> addressAndLeadingDim(OpBuilder &b, Location loc,
+                                             Value memref) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+      b, loc, meta.getBaseBuffer());
+  Value bytes = arith::MulIOp::create(
+      b, loc, meta.getOffset(), arith::ConstantIndexOp::create(b, loc, 4));
+  Value address = arith::AddIOp::create(b, loc, base, bytes);
+  auto i64 = b.getI64Type();
+  return {arith::IndexCastOp::create(b, loc, i64, address),
+          arith::IndexCastOp::create(b, loc, i64, meta.getStrides()[0])};
+}
+
+struct MatmulToUkernel : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureBufferSemantics())
+      return rewriter.notifyMatchFailure(op, "not bufferized yet");
+    if (op.hasUserDefinedMaps())
+      return rewriter.notifyMatchFailure(op, "transposed/broadcast maps");
+    Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1];
+    Value c = op.getDpsInits()[0];
+    if (!rowsContiguous(a.getType()) || !rowsContiguous(b.getType()) ||
+        !rowsContiguous(c.getType()))
+      return rewriter.notifyMatchFailure(op, "not f32 with contiguous rows");
+
+    Location loc = op.getLoc();
+    auto i64 = rewriter.getI64Type();
+    auto dim = [&](Value v, int64_t d) -> Value {
+      Value size = memref::DimOp::create(rewriter, loc, v, d);
+      return arith::IndexCastOp::create(rewriter, loc, i64, size);
+    };
+    auto [pa, lda] = addressAndLeadingDim(rewriter, loc, a);
+    auto [pb, ldb] = addressAndLeadingDim(rewriter, loc, b);
+    auto [pc, ldc] = addressAndLeadingDim(rewriter, loc, c);
+    Value flags = arith::ConstantIntOp::create(rewriter, loc, kAccumulate, 64);
+    SmallVector<Value> args = {dim(a, 0), dim(b, 1), dim(a, 1), pa, lda,
+                               pb,        ldb,       pc,        ldc, flags};
+    func::CallOp::create(rewriter, loc, kSgemm, TypeRange{}, args);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+struct LowerMatmulToUkernelPass
+    : public switchyard::impl::LowerMatmulToUkernelBase<
+          LowerMatmulToUkernelPass> {
+  void runOnOperation() override {
+    // Declare the callee once, up front: patterns only rewrite inside
+    // functions.
+    ModuleOp module = getOperation();
+    bool hasMatmul = false;
+    module.walk([&](linalg::MatmulOp) { hasMatmul = true; });
+    if (hasMatmul && !module.lookupSymbol<func::FuncOp>(kSgemm)) {
+      OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+      auto i64 = b.getI64Type();
+      auto decl = func::FuncOp::create(
+          b, module.getLoc(), kSgemm,
+          b.getFunctionType(SmallVector<Type>(10, i64), {}));
+      decl.setPrivate();
+    }
+    RewritePatternSet patterns(&getContext());
+    patterns.add<MatmulToUkernel>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
