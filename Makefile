@@ -52,13 +52,29 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# lit's summary, then one plain `check: N passed, M failed` line.
+# ONNX backend node tests (test/onnx-backend/README.md): the data is fetched
+# once into $(BUILD)/onnx-node-tests; the runner ends with one line,
+# `onnx-backend: N passed, M failed`.
+NODE_TESTS := $(PYTHON) test/onnx-backend/run_node_tests.py \
+              --data $(BUILD)/onnx-node-tests/node --bin $(BUILD)/bin
+
+# lit's summary, then one plain `check: N passed, M failed` line; then the
+# allow-listed ONNX node tests (any failure fails the check).
 check: build
 	set -o pipefail; ninja -C $(BUILD) check-switchyard 2>&1 | \
 	  $(PYTHON) scripts/lit_summary.py
+	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
+	$(NODE_TESTS) --allowlist test/onnx-backend/allowlist.txt
+
+# Every ONNX node test, a report by category (never fails on test failures);
+# refresh the lists with `$(NODE_TESTS) --all --write-lists`.
+.PHONY: node-tests
+node-tests: build
+	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
+	$(NODE_TESTS) --all
 
 example: build
-	@sh examples/run-example.sh $(BUILD)
+	@PYTHON=$(PYTHON) sh examples/run-example.sh $(BUILD)
 
 docs: build
 	ninja -C $(BUILD) switchyard-docs
