@@ -562,6 +562,14 @@ FailureOr<SmallVector<Value>> lowerPoolImpl(const NodeView &node, OpBuilder &b,
   auto g = poolGeometry(node, inType.getShape(), global);
   if (failed(g))
     return failure();
+  SmallVector<int64_t> shape(inType.getShape().take_front(2));
+  shape.append(g->out.begin(), g->out.end());
+  for (Type t : resultTypes)
+    if (cast<RankedTensorType>(t).getShape() != ArrayRef<int64_t>(shape)) {
+      node.emitError() << "result type " << t
+                       << " does not match the pooled shape";
+      return failure();
+    }
   if (!maxPool)
     return SmallVector<Value>{
         lowerAverage(node, b, type, *g,
