@@ -1,15 +1,24 @@
 //===- ShapeOps.cpp - shape and data-movement ONNX ops --------------------===//
 //
 // Shape, Size, Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat,
-// Split, Slice, Gather, Expand, Tile, ConstantOfShape, Range, Identity.
+// Split, Slice, Gather, Expand, Tile, ConstantOfShape, Range, Identity, Pad,
+// DepthToSpace, SpaceToDepth.
 // Their inference reads constant operands (a Reshape's target shape, a
 // Slice's starts); their folds evaluate the small integer tensors of shape
-// subgraphs at import time so that later shapes become static.
+// subgraphs at import time so that later shapes become static. Their
+// lowerings move data with tensor ops (collapse/expand_shape, extract/
+// insert_slice), linalg.transpose, linalg.fill, or a linalg.generic that
+// computes source coordinates from linalg.index and reads with
+// tensor.extract (Gather, Tile, Pad, negative-step Slice).
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/lower/onnx/Builders.h"
 #include "passes/lower/onnx/OpRegistry.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cmath>
@@ -795,42 +804,771 @@ Folded foldRange(const NodeView &node, ArrayRef<Type> types) {
   return SmallVector<DenseElementsAttr>{DenseElementsAttr::get(type, values)};
 }
 
+//===----------------------------------------------------------------------===//
+// Pad
+//===----------------------------------------------------------------------===//
+
+struct PadParams {
+  /// Per dimension of the input (zero where no axis names it); negative
+  /// entries crop.
+  SmallVector<int64_t> begin, end;
+  std::string mode;
+};
+
+/// Pad's parameters: `pads`/`mode`/`value` attributes before 11; from 11 a
+/// constant `pads` input, from 18 an optional constant `axes` input. The
+/// mode is constant, reflect or edge (wrap from 19). std::nullopt when the
+/// pads are not constant.
+FailureOr<std::optional<PadParams>> padParams(const NodeView &node,
+                                              int64_t rank) {
+  PadParams p;
+  p.mode = node.stringAttr("mode", "constant");
+  if (p.mode != "constant" && p.mode != "reflect" && p.mode != "edge" &&
+      !(p.mode == "wrap" && node.opset() >= 19)) {
+    node.emitError() << "mode '" << p.mode << "' is not supported (constant, "
+                     << "reflect, edge" << (node.opset() >= 19 ? ", wrap" : "")
+                     << ")";
+    return failure();
+  }
+  std::optional<SmallVector<int64_t>> pads;
+  SmallVector<int64_t> axes;
+  if (node.opset() < 11) {
+    pads = node.intsAttr("pads");
+    if (!pads) {
+      node.emitError() << "attribute 'pads' is required";
+      return failure();
+    }
+  } else {
+    if (!node.hasInput(1)) {
+      node.emitError() << "input 1 (pads) is required";
+      return failure();
+    }
+    pads = node.constantInts(1);
+    if (node.opset() >= 18 && node.hasInput(3)) {
+      std::optional<SmallVector<int64_t>> a = node.constantInts(3);
+      if (!a) {
+        node.emitError() << "axes must be a constant";
+        return failure();
+      }
+      axes = *a;
+    }
+    if (!pads)
+      return std::optional<PadParams>();
+  }
+  if (axes.empty() && !(node.opset() >= 18 && node.hasInput(3)))
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  if (pads->size() != 2 * axes.size()) {
+    node.emitError() << "pads has " << pads->size() << " entries, expected "
+                     << 2 * axes.size();
+    return failure();
+  }
+  p.begin.assign(rank, 0);
+  p.end.assign(rank, 0);
+  SmallVector<bool> seen(rank, false);
+  for (auto [i, a] : llvm::enumerate(axes)) {
+    auto axis = normalizeAxis(node, a, rank, "axis");
+    if (failed(axis))
+      return failure();
+    if (seen[*axis]) {
+      node.emitError() << "axis " << *axis << " appears twice";
+      return failure();
+    }
+    seen[*axis] = true;
+    p.begin[*axis] = (*pads)[i];
+    p.end[*axis] = (*pads)[i + axes.size()];
+  }
+  return std::optional<PadParams>(p);
+}
+
+FailureOr<Types> inferPad(const NodeView &node) {
+  RankedTensorType in = requireInput(node, 0);
+  if (!in)
+    return failure();
+  auto params = padParams(node, in.getRank());
+  if (failed(params))
+    return failure();
+  SmallVector<int64_t> shape(in.getRank(), kDyn);
+  if (*params) {
+    for (int64_t d = 0; d < in.getRank(); ++d) {
+      if (in.isDynamicDim(d))
+        continue;
+      shape[d] = in.getDimSize(d) + (*params)->begin[d] + (*params)->end[d];
+      if (shape[d] < 0) {
+        node.emitError() << "pads crop dimension " << d << " of size "
+                         << in.getDimSize(d) << " to " << shape[d];
+        return failure();
+      }
+    }
+  }
+  return Types{RankedTensorType::get(shape, in.getElementType())};
+}
+
+//===----------------------------------------------------------------------===//
+// DepthToSpace, SpaceToDepth
+//===----------------------------------------------------------------------===//
+
+/// The blocksize and the NCHW input of DepthToSpace/SpaceToDepth.
+FailureOr<std::pair<RankedTensorType, int64_t>>
+blockParams(const NodeView &node) {
+  RankedTensorType in = requireInput(node, 0);
+  if (!in)
+    return failure();
+  if (in.getRank() != 4) {
+    node.emitError() << "the input must have rank 4 (NCHW), not "
+                     << in.getRank();
+    return failure();
+  }
+  int64_t b = node.intAttr("blocksize", 0);
+  if (b <= 0) {
+    node.emitError() << "attribute 'blocksize' must be positive, got " << b;
+    return failure();
+  }
+  return std::make_pair(in, b);
+}
+
+/// DepthToSpace's mode: DCR, or CRD from opset 11.
+FailureOr<bool> depthToSpaceIsCRD(const NodeView &node) {
+  std::string mode =
+      node.opset() >= 11 ? node.stringAttr("mode", "DCR") : "DCR";
+  if (mode != "DCR" && mode != "CRD") {
+    node.emitError() << "mode '" << mode << "' is not DCR or CRD";
+    return failure();
+  }
+  return mode == "CRD";
+}
+
+FailureOr<Types> inferDepthToSpace(const NodeView &node) {
+  auto params = blockParams(node);
+  if (failed(params) || failed(depthToSpaceIsCRD(node)))
+    return failure();
+  auto [in, b] = *params;
+  int64_t c = in.getDimSize(1);
+  if (!ShapedType::isDynamic(c) && c % (b * b) != 0) {
+    node.emitError() << "channels " << c << " are not divisible by "
+                     << "blocksize^2 = " << b * b;
+    return failure();
+  }
+  auto scale = [&](int64_t d, int64_t f) {
+    return ShapedType::isDynamic(d) ? kDyn : d * f;
+  };
+  return Types{RankedTensorType::get(
+      {in.getDimSize(0), ShapedType::isDynamic(c) ? kDyn : c / (b * b),
+       scale(in.getDimSize(2), b), scale(in.getDimSize(3), b)},
+      in.getElementType())};
+}
+
+FailureOr<Types> inferSpaceToDepth(const NodeView &node) {
+  auto params = blockParams(node);
+  if (failed(params))
+    return failure();
+  auto [in, b] = *params;
+  SmallVector<int64_t> shape(in.getShape());
+  for (int64_t d = 2; d < 4; ++d) {
+    if (in.isDynamicDim(d))
+      continue;
+    if (shape[d] % b != 0) {
+      node.emitError() << "dimension " << d << " of size " << shape[d]
+                       << " is not divisible by blocksize " << b;
+      return failure();
+    }
+    shape[d] /= b;
+  }
+  if (!in.isDynamicDim(1))
+    shape[1] *= b * b;
+  return Types{RankedTensorType::get(shape, in.getElementType())};
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering helpers
+//===----------------------------------------------------------------------===//
+
+using Lowered = FailureOr<SmallVector<Value>>;
+
+Lowered one(Value v) { return SmallVector<Value>{v}; }
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
+  return llvm::map_to_vector(
+      values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
+}
+
+/// `in` with the static shape of `type` (same elements, row-major order):
+/// collapsed to 1-d, then expanded; canonicalization merges the pair into a
+/// single collapse/expand where the shapes allow. Both bufferize to views.
+Value reshapeTo(OpBuilder &b, Location loc, Value in, RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(in.getType());
+  if (inType == type)
+    return in;
+  auto flatType = RankedTensorType::get({inType.getNumElements()},
+                                        inType.getElementType());
+  auto allDims = [](int64_t rank) {
+    ReassociationIndices r;
+    for (int64_t d = 0; d < rank; ++d)
+      r.push_back(d);
+    return SmallVector<ReassociationIndices>{r};
+  };
+  Value flat = in;
+  if (inType.getRank() == 0)
+    flat = tensor::ExpandShapeOp::create(b, loc, flatType, in,
+                                         ArrayRef<ReassociationIndices>{});
+  else if (inType.getRank() > 1)
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, in,
+                                           allDims(inType.getRank()));
+  if (type.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, type, flat,
+                                           ArrayRef<ReassociationIndices>{});
+  if (type.getRank() == 1)
+    return flat;
+  return tensor::ExpandShapeOp::create(b, loc, type, flat,
+                                       allDims(type.getRank()));
+}
+
+/// linalg.transpose of `in` by `perm` (output dim i = input dim perm[i]).
+Value transposeBy(OpBuilder &b, Location loc, Value in,
+                  ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(in.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, in, init, perm).getResult()[0];
+}
+
+/// A linalg.generic writing every element of `type` from `body`, which gets
+/// the output coordinates (linalg.index) and returns the element: the
+/// gather-style building block (the body reads with tensor.extract).
+Value buildIndexed(
+    OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps,
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange idx,
+                             ValueRange args)>
+        body) {
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc,
+                                body(nb, nloc, idx, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+/// The strided slice of `src` as a fresh tensor: tensor.extract_slice then
+/// linalg.copy. The copy matters: a strided view that reaches a function
+/// result or an insert_slice bufferizes to memref.copy between strided
+/// memrefs, which lowers to a call into the MLIR C runner library that
+/// generated code does not link, while linalg.copy becomes loops (and an
+/// identity linalg.generic would be folded away by canonicalization). A
+/// fast path would keep the view when every user reads it in place.
+Value sliceCopy(OpBuilder &b, Location loc, Value src, RankedTensorType type,
+                ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  Value view = tensor::ExtractSliceOp::create(
+      b, loc, type, src, indexAttrs(b, offsets), indexAttrs(b, type.getShape()),
+      indexAttrs(b, strides));
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::CopyOp::create(b, loc, view, init).getResult(0);
+}
+
+/// `v` clamped to [lo, hi] (index values).
+Value clampIndex(OpBuilder &b, Location loc, Value v, int64_t lo,
+                 int64_t hi) {
+  v = arith::MaxSIOp::create(b, loc, v, indexConst(b, loc, lo));
+  return arith::MinSIOp::create(b, loc, v, indexConst(b, loc, hi));
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering: Shape, Size, Reshape family, Transpose
+//===----------------------------------------------------------------------===//
+
+Lowered lowerShape(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  auto [start, end] = shapeRange(node, in.getRank());
+  auto value = DenseElementsAttr::get(
+      cast<ShapedType>(types[0]), in.getShape().slice(start, end - start));
+  return one(arith::ConstantOp::create(b, node.loc(), value));
+}
+
+Lowered lowerSize(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  auto value =
+      DenseElementsAttr::get(cast<ShapedType>(types[0]),
+                             ArrayRef<int64_t>{node.inputType(0).getNumElements()});
+  return one(arith::ConstantOp::create(b, node.loc(), value));
+}
+
+/// Reshape, Flatten, Squeeze, Unsqueeze: inference fixed the result shape;
+/// only the view changes.
+Lowered lowerReshapeLike(const NodeView &node, OpBuilder &b,
+                         ArrayRef<Type> types) {
+  return one(reshapeTo(b, node.loc(), node.input(0),
+                       cast<RankedTensorType>(types[0])));
+}
+
+Lowered lowerIdentity(const NodeView &node, OpBuilder &, ArrayRef<Type>) {
+  return one(node.input(0));
+}
+
+Lowered lowerTranspose(const NodeView &node, OpBuilder &b, ArrayRef<Type>) {
+  auto perm = transposePerm(node, node.inputType(0).getRank());
+  if (failed(perm))
+    return failure();
+  return one(transposeBy(b, node.loc(), node.input(0), *perm));
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering: Concat, Split, Slice
+//===----------------------------------------------------------------------===//
+
+Lowered lowerConcat(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  auto type = cast<RankedTensorType>(types[0]);
+  Location loc = node.loc();
+  int64_t axis = node.intAttr("axis", 0);
+  if (axis < 0)
+    axis += type.getRank();
+  Value out =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
+  for (unsigned i = 0; i < node.numInputs(); ++i) {
+    RankedTensorType t = node.inputType(i);
+    if (t.getDimSize(axis) == 0)
+      continue;
+    // extract_slice -> linalg.copy into it -> insert_slice bufferizes in
+    // place into the result buffer, without a strided memref.copy (see
+    // sliceCopy).
+    SmallVector<OpFoldResult> o = indexAttrs(b, offsets),
+                              sz = indexAttrs(b, t.getShape()),
+                              st = indexAttrs(b, strides);
+    Value part = tensor::ExtractSliceOp::create(b, loc, t, out, o, sz, st);
+    part = linalg::CopyOp::create(b, loc, node.input(i), part).getResult(0);
+    out = tensor::InsertSliceOp::create(b, loc, part, out, o, sz, st);
+    offsets[axis] += t.getDimSize(axis);
+  }
+  return one(out);
+}
+
+Lowered lowerSplit(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  int64_t axis = node.intAttr("axis", 0);
+  if (axis < 0)
+    axis += in.getRank();
+  SmallVector<int64_t> offsets(in.getRank(), 0), strides(in.getRank(), 1);
+  SmallVector<Value> results;
+  for (Type t : types) {
+    auto type = cast<RankedTensorType>(t);
+    results.push_back(
+        sliceCopy(b, node.loc(), node.input(0), type, offsets, strides));
+    offsets[axis] += type.getDimSize(axis);
+  }
+  return results;
+}
+
+Lowered lowerSlice(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  auto type = cast<RankedTensorType>(types[0]);
+  Location loc = node.loc();
+  auto params = sliceParams(node, in.getRank());
+  if (failed(params))
+    return failure();
+  if (!*params) {
+    node.emitError() << "starts, ends, axes and steps must be constants";
+    return failure();
+  }
+  SmallVector<int64_t> first(in.getRank(), 0), step(in.getRank(), 1);
+  for (size_t i = 0; i < (*params)->axes.size(); ++i) {
+    int64_t a = (*params)->axes[i];
+    first[a] = sliceDim(in.getDimSize(a), (*params)->starts[i],
+                        (*params)->ends[i], (*params)->steps[i])
+                   .first;
+    step[a] = (*params)->steps[i];
+  }
+  if (type.getNumElements() == 0)
+    return one(tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType()));
+  if (llvm::all_of(step, [](int64_t s) { return s > 0; }))
+    return one(sliceCopy(b, loc, node.input(0), type, first, step));
+  // A negative step: read element first + i * step of each dimension
+  // (extract_slice has no negative strides).
+  Value data = node.input(0);
+  return one(buildIndexed(
+      b, loc, type, {}, {},
+      [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) {
+        SmallVector<Value> src;
+        for (int64_t d = 0; d < type.getRank(); ++d) {
+          Value v = idx[d];
+          if (step[d] != 1)
+            v = arith::MulIOp::create(nb, l, v, indexConst(nb, l, step[d]));
+          if (first[d] != 0)
+            v = arith::AddIOp::create(nb, l, v, indexConst(nb, l, first[d]));
+          src.push_back(v);
+        }
+        return tensor::ExtractOp::create(nb, l, data, src);
+      }));
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering: Gather, Expand, Tile
+//===----------------------------------------------------------------------===//
+
+/// out[o..., i..., n...] = data[o..., k, n...] with k = indices[i...], a
+/// negative k counting from the end; out-of-range indices are clamped to
+/// the axis so that no read leaves the tensor (ONNX leaves them undefined).
+Lowered lowerGather(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  RankedTensorType data = node.inputType(0), indices = node.inputType(1);
+  auto type = cast<RankedTensorType>(types[0]);
+  Location loc = node.loc();
+  int64_t axis = node.intAttr("axis", 0);
+  if (axis < 0)
+    axis += data.getRank();
+  int64_t size = data.getDimSize(axis), q = indices.getRank();
+  if (type.getNumElements() == 0)
+    return one(tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType()));
+  if (size == 0) {
+    node.emitError() << "cannot gather along axis " << axis
+                     << " of size 0";
+    return failure();
+  }
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < q; ++d)
+    exprs.push_back(b.getAffineDimExpr(axis + d));
+  AffineMap indexMap =
+      AffineMap::get(type.getRank(), 0, exprs, b.getContext());
+  Value dataValue = node.input(0);
+  return one(buildIndexed(
+      b, loc, type, {node.input(1)}, {indexMap},
+      [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange args) {
+        Value k = arith::IndexCastOp::create(nb, l, nb.getIndexType(), args[0]);
+        Value isNeg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
+                                            k, indexConst(nb, l, 0));
+        Value wrapped =
+            arith::AddIOp::create(nb, l, k, indexConst(nb, l, size));
+        k = arith::SelectOp::create(nb, l, isNeg, wrapped, k);
+        k = clampIndex(nb, l, k, 0, size - 1);
+        SmallVector<Value> src(idx.take_front(axis));
+        src.push_back(k);
+        llvm::append_range(src, idx.drop_front(axis + q));
+        return tensor::ExtractOp::create(nb, l, dataValue, src);
+      }));
+}
+
+Lowered lowerExpand(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  return one(buildElementwise(b, node.loc(), cast<RankedTensorType>(types[0]),
+                              {node.input(0)},
+                              [](OpBuilder &, Location, ValueRange a) {
+                                return a[0];
+                              }));
+}
+
+/// out[i...] = in[i mod n...].
+Lowered lowerTile(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  auto type = cast<RankedTensorType>(types[0]);
+  if (type.getNumElements() == 0)
+    return one(tensor::EmptyOp::create(b, node.loc(), type.getShape(),
+                                       type.getElementType()));
+  Value data = node.input(0);
+  return one(buildIndexed(
+      b, node.loc(), type, {}, {},
+      [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) {
+        SmallVector<Value> src;
+        for (int64_t d = 0; d < type.getRank(); ++d) {
+          int64_t n = in.getDimSize(d);
+          src.push_back(n == type.getDimSize(d)
+                            ? idx[d]
+                            : arith::RemUIOp::create(nb, l, idx[d],
+                                                     indexConst(nb, l, n))
+                                  .getResult());
+        }
+        return tensor::ExtractOp::create(nb, l, data, src);
+      }));
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering: ConstantOfShape, Range
+//===----------------------------------------------------------------------===//
+
+/// The result's shape is static here, so the shape operand's value is known
+/// (inference made it dynamic otherwise and the pass refused the node).
+Lowered lowerConstantOfShape(const NodeView &node, OpBuilder &b,
+                             ArrayRef<Type> types) {
+  auto type = cast<RankedTensorType>(types[0]);
+  Location loc = node.loc();
+  Value value;
+  if (auto v = node.attrs().getAs<DenseElementsAttr>("value"))
+    value = arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(*v.value_begin<Attribute>()));
+  else
+    value = scalarConstant(b, loc, type.getElementType(), 0);
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return one(linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{init})
+                 .getResult(0));
+}
+
+/// out[i] = start + i * delta; the length is static, so start/limit/delta
+/// were constants at import (or the pass refused the dynamic length).
+Lowered lowerRange(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  auto type = cast<RankedTensorType>(types[0]);
+  Location loc = node.loc();
+  Type elt = type.getElementType();
+  if (!elt.isIntOrFloat() || elt.isInteger(1)) {
+    node.emitError() << "element type " << elt << " is not a number";
+    return failure();
+  }
+  Value start = extractScalar(b, loc, node.input(0));
+  Value delta = extractScalar(b, loc, node.input(2));
+  return one(buildIndexed(
+      b, loc, type, {}, {},
+      [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) -> Value {
+        Value i64 = arith::IndexCastOp::create(nb, l, nb.getI64Type(), idx[0]);
+        if (isa<FloatType>(elt)) {
+          Value i = arith::SIToFPOp::create(nb, l, elt, i64);
+          return arith::AddFOp::create(
+              nb, l, start, arith::MulFOp::create(nb, l, i, delta));
+        }
+        Value i = castScalar(nb, l, i64, elt);
+        return arith::AddIOp::create(nb, l, start,
+                                     arith::MulIOp::create(nb, l, i, delta));
+      }));
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering: Pad, DepthToSpace, SpaceToDepth
+//===----------------------------------------------------------------------===//
+
+/// One linalg.generic over the output: source index i = o - begin per
+/// dimension, mapped into the input by the mode (constant: out-of-range
+/// elements take the value; edge: clamp; reflect: mirror without repeating
+/// the border; wrap: modulo). Negative pads crop (an extract_slice) before
+/// the modes apply. A fast path (fill +
+/// insert_slice for constant mode) belongs here once performance matters.
+Lowered lowerPad(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  auto type = cast<RankedTensorType>(types[0]);
+  Location loc = node.loc();
+  Type elt = type.getElementType();
+  auto params = padParams(node, in.getRank());
+  if (failed(params))
+    return failure();
+  if (!*params) {
+    node.emitError() << "pads must be a constant";
+    return failure();
+  }
+  PadParams p = **params;
+  if (type.getNumElements() == 0)
+    return one(tensor::EmptyOp::create(b, loc, type.getShape(), elt));
+  // Negative pads crop first; the modes then see the cropped input (as
+  // ONNX Runtime does: reflect/edge/wrap mirror the remaining border).
+  Value data = node.input(0);
+  if (llvm::any_of(p.begin, [](int64_t v) { return v < 0; }) ||
+      llvm::any_of(p.end, [](int64_t v) { return v < 0; })) {
+    SmallVector<int64_t> offsets, sizes, strides(in.getRank(), 1);
+    for (int64_t d = 0; d < in.getRank(); ++d) {
+      offsets.push_back(std::max<int64_t>(-p.begin[d], 0));
+      sizes.push_back(in.getDimSize(d) + std::min<int64_t>(p.begin[d], 0) +
+                      std::min<int64_t>(p.end[d], 0));
+      p.begin[d] = std::max<int64_t>(p.begin[d], 0);
+      p.end[d] = std::max<int64_t>(p.end[d], 0);
+    }
+    in = RankedTensorType::get(sizes, elt);
+    data = tensor::ExtractSliceOp::create(b, loc, in, data,
+                                          indexAttrs(b, offsets),
+                                          indexAttrs(b, sizes),
+                                          indexAttrs(b, strides));
+  }
+  bool constantMode = p.mode == "constant";
+  Value padValue;
+  if (constantMode) {
+    if (node.opset() < 11)
+      padValue = scalarConstant(b, loc, elt, node.floatAttr("value", 0.0f));
+    else if (node.hasInput(2))
+      padValue = extractScalar(b, loc, node.input(2));
+    else
+      padValue = scalarConstant(b, loc, elt, 0);
+  }
+  if (in.getNumElements() == 0) {
+    if (!constantMode) {
+      node.emitError() << "mode '" << p.mode << "' cannot pad an empty input";
+      return failure();
+    }
+    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), elt);
+    return one(
+        linalg::FillOp::create(b, loc, ValueRange{padValue}, ValueRange{init})
+            .getResult(0));
+  }
+  return one(buildIndexed(
+      b, loc, type, {}, {},
+      [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) -> Value {
+        auto c = [&](int64_t v) { return indexConst(nb, l, v); };
+        using Pred = arith::CmpIPredicate;
+        Value inBounds;
+        SmallVector<Value> src;
+        for (int64_t d = 0; d < type.getRank(); ++d) {
+          int64_t n = in.getDimSize(d);
+          Value i = idx[d];
+          if (p.begin[d] != 0)
+            i = arith::SubIOp::create(nb, l, i, c(p.begin[d]));
+          if (p.begin[d] == 0 && p.end[d] == 0) {
+            src.push_back(i); // not padded: always inside
+            continue;
+          }
+          if (p.mode == "constant" || p.mode == "edge") {
+            if (constantMode) {
+              Value ge = arith::CmpIOp::create(nb, l, Pred::sge, i, c(0));
+              Value lt = arith::CmpIOp::create(nb, l, Pred::slt, i, c(n));
+              Value ok = arith::AndIOp::create(nb, l, ge, lt);
+              inBounds =
+                  inBounds ? arith::AndIOp::create(nb, l, inBounds, ok) : ok;
+            }
+            src.push_back(clampIndex(nb, l, i, 0, n - 1));
+          } else if (p.mode == "reflect") {
+            if (n == 1) {
+              src.push_back(c(0));
+              continue;
+            }
+            // Period 2(n-1): |i| mod p, mirrored in the upper half.
+            int64_t period = 2 * (n - 1);
+            Value neg = arith::CmpIOp::create(nb, l, Pred::slt, i, c(0));
+            Value abs = arith::SelectOp::create(
+                nb, l, neg, arith::SubIOp::create(nb, l, c(0), i), i);
+            Value m = arith::RemSIOp::create(nb, l, abs, c(period));
+            Value upper = arith::CmpIOp::create(nb, l, Pred::sge, m, c(n));
+            src.push_back(arith::SelectOp::create(
+                nb, l, upper, arith::SubIOp::create(nb, l, c(period), m), m));
+          } else { // wrap
+            Value m = arith::RemSIOp::create(nb, l, i, c(n));
+            Value neg = arith::CmpIOp::create(nb, l, Pred::slt, m, c(0));
+            src.push_back(arith::SelectOp::create(
+                nb, l, neg, arith::AddIOp::create(nb, l, m, c(n)), m));
+          }
+        }
+        Value v = tensor::ExtractOp::create(nb, l, data, src);
+        if (inBounds)
+          v = arith::SelectOp::create(nb, l, inBounds, v, padValue);
+        return v;
+      }));
+}
+
+/// DepthToSpace: split the channels into (b, b, C') (DCR) or (C', b, b)
+/// (CRD), move the two b's next to H and W, merge.
+Lowered lowerDepthToSpace(const NodeView &node, OpBuilder &b,
+                          ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  Location loc = node.loc();
+  int64_t bs = node.intAttr("blocksize", 0);
+  auto crd = depthToSpaceIsCRD(node);
+  if (failed(crd))
+    return failure();
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1) / (bs * bs),
+          h = in.getDimSize(2), w = in.getDimSize(3);
+  SmallVector<int64_t> split, perm;
+  if (*crd) {
+    split = {n, c, bs, bs, h, w};
+    perm = {0, 1, 4, 2, 5, 3};
+  } else {
+    split = {n, bs, bs, c, h, w};
+    perm = {0, 3, 4, 1, 5, 2};
+  }
+  Value x = reshapeTo(b, loc, node.input(0),
+                      RankedTensorType::get(split, in.getElementType()));
+  x = transposeBy(b, loc, x, perm);
+  return one(reshapeTo(b, loc, x, cast<RankedTensorType>(types[0])));
+}
+
+/// SpaceToDepth: split H and W into (H', b) and (W', b), move both b's in
+/// front of the channels, merge.
+Lowered lowerSpaceToDepth(const NodeView &node, OpBuilder &b,
+                          ArrayRef<Type> types) {
+  RankedTensorType in = node.inputType(0);
+  Location loc = node.loc();
+  int64_t bs = node.intAttr("blocksize", 0);
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1),
+          h = in.getDimSize(2) / bs, w = in.getDimSize(3) / bs;
+  Value x = reshapeTo(
+      b, loc, node.input(0),
+      RankedTensorType::get({n, c, h, bs, w, bs}, in.getElementType()));
+  x = transposeBy(b, loc, x, {0, 3, 5, 1, 2, 4});
+  return one(reshapeTo(b, loc, x, cast<RankedTensorType>(types[0])));
+}
+
 struct Row {
   const char *opType;
   int64_t since;
   InferFn infer;
   FoldFn fold = nullptr;
+  LowerFn lower = nullptr;
+  const char *notes = "";
 };
 
 const Row kShapeOps[] = {
-    {"Shape", 1, inferShape, foldShape},
-    {"Shape", 15, inferShape, foldShape},
-    {"Size", 1, inferSize, foldSize},
-    {"Reshape", 5, inferReshape, foldReshape},
-    {"Reshape", 14, inferReshape, foldReshape},
-    {"Flatten", 9, inferFlatten, foldFlatten},
-    {"Identity", 1, inferIdentity, foldIdentity},
-    {"Transpose", 1, inferTranspose},
-    {"Squeeze", 1, inferSqueeze, foldReshapeLike},
-    {"Squeeze", 13, inferSqueeze, foldReshapeLike},
-    {"Unsqueeze", 1, inferUnsqueeze, foldReshapeLike},
-    {"Unsqueeze", 13, inferUnsqueeze, foldReshapeLike},
-    {"Concat", 4, inferConcat, foldConcat},
-    {"Split", 2, inferSplit},
-    {"Split", 13, inferSplit},
-    {"Split", 18, inferSplit},
-    {"Slice", 1, inferSlice, foldSlice},
-    {"Slice", 10, inferSlice, foldSlice},
-    {"Gather", 1, inferGather, foldGather},
-    {"Expand", 8, inferExpand},
-    {"Tile", 6, inferTile},
-    {"ConstantOfShape", 9, inferConstantOfShape, foldConstantOfShape},
-    {"Range", 11, inferRange, foldRange},
+    {"Shape", 1, inferShape, foldShape, lowerShape},
+    {"Shape", 15, inferShape, foldShape, lowerShape},
+    {"Size", 1, inferSize, foldSize, lowerSize},
+    {"Reshape", 5, inferReshape, foldReshape, lowerReshapeLike},
+    {"Reshape", 14, inferReshape, foldReshape, lowerReshapeLike},
+    {"Flatten", 1, inferFlatten, foldFlatten, lowerReshapeLike},
+    {"Flatten", 9, inferFlatten, foldFlatten, lowerReshapeLike},
+    {"Flatten", 11, inferFlatten, foldFlatten, lowerReshapeLike},
+    {"Identity", 1, inferIdentity, foldIdentity, lowerIdentity},
+    {"Transpose", 1, inferTranspose, nullptr, lowerTranspose},
+    {"Squeeze", 1, inferSqueeze, foldReshapeLike, lowerReshapeLike},
+    {"Squeeze", 11, inferSqueeze, foldReshapeLike, lowerReshapeLike},
+    {"Squeeze", 13, inferSqueeze, foldReshapeLike, lowerReshapeLike,
+     "axes input must be a constant"},
+    {"Unsqueeze", 1, inferUnsqueeze, foldReshapeLike, lowerReshapeLike},
+    {"Unsqueeze", 11, inferUnsqueeze, foldReshapeLike, lowerReshapeLike},
+    {"Unsqueeze", 13, inferUnsqueeze, foldReshapeLike, lowerReshapeLike,
+     "axes input must be a constant"},
+    {"Concat", 4, inferConcat, foldConcat, lowerConcat},
+    {"Concat", 11, inferConcat, foldConcat, lowerConcat},
+    {"Split", 2, inferSplit, nullptr, lowerSplit},
+    {"Split", 11, inferSplit, nullptr, lowerSplit},
+    {"Split", 13, inferSplit, nullptr, lowerSplit},
+    {"Split", 18, inferSplit, nullptr, lowerSplit,
+     "split input must be a constant"},
+    {"Slice", 1, inferSlice, foldSlice, lowerSlice},
+    {"Slice", 10, inferSlice, foldSlice, lowerSlice},
+    {"Slice", 11, inferSlice, foldSlice, lowerSlice,
+     "starts/ends/axes/steps must be constants"},
+    {"Gather", 1, inferGather, foldGather, lowerGather},
+    {"Gather", 11, inferGather, foldGather, lowerGather,
+     "out-of-range indices are clamped"},
+    {"Expand", 8, inferExpand, nullptr, lowerExpand},
+    {"Tile", 6, inferTile, nullptr, lowerTile},
+    {"ConstantOfShape", 9, inferConstantOfShape, foldConstantOfShape,
+     lowerConstantOfShape, "shape must be a constant"},
+    {"Range", 11, inferRange, foldRange, lowerRange,
+     "inputs must be constants"},
+    {"Pad", 2, inferPad, nullptr, lowerPad},
+    {"Pad", 11, inferPad, nullptr, lowerPad},
+    {"Pad", 13, inferPad, nullptr, lowerPad},
+    {"Pad", 18, inferPad, nullptr, lowerPad},
+    {"Pad", 19, inferPad, nullptr, lowerPad,
+     "pads/axes must be constants"},
+    {"DepthToSpace", 1, inferDepthToSpace, nullptr, lowerDepthToSpace},
+    {"DepthToSpace", 11, inferDepthToSpace, nullptr, lowerDepthToSpace},
+    {"DepthToSpace", 13, inferDepthToSpace, nullptr, lowerDepthToSpace},
+    {"SpaceToDepth", 1, inferSpaceToDepth, nullptr, lowerSpaceToDepth},
+    {"SpaceToDepth", 13, inferSpaceToDepth, nullptr, lowerSpaceToDepth},
 };
 
 } // namespace
 
 void switchyard::onnx::registerShapeOps(OpRegistry &registry) {
   for (const Row &row : kShapeOps)
-    registry.add({"", row.opType, row.since, row.infer, row.fold});
+    registry.add(
+        {"", row.opType, row.since, row.infer, row.fold, row.lower, row.notes});
 }
