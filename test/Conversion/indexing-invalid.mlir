@@ -79,3 +79,14 @@ func.func @nonzero_not_constant(%x: tensor<4xf32>) -> tensor<1x2xi64> {
   %y = onnx.node "NonZero" opset 13 (%x) {} : (tensor<4xf32>) -> tensor<1x2xi64>
   return %y : tensor<1x2xi64>
 }
+
+// -----
+
+// A result type that disagrees with inference would make the loops index
+// out of bounds.
+func.func @topk_wrong_result(%x: tensor<2x7xf32>) -> (tensor<2x4xf32>, tensor<2x4xi64>) {
+  %k = arith.constant dense<3> : tensor<1xi64>
+  // expected-error @+1 {{node '' (TopK, opset 11): output 0 is 'tensor<2x4xf32>', expected 'tensor<2x3xf32>'}}
+  %v, %i = onnx.node "TopK" opset 11 (%x, %k) {} : (tensor<2x7xf32>, tensor<1xi64>) -> (tensor<2x4xf32>, tensor<2x4xi64>)
+  return %v, %i : tensor<2x4xf32>, tensor<2x4xi64>
+}

@@ -361,6 +361,18 @@ def test_arg_int_opset11_and_1d():
     check_close("ArgMax 1-d", y, ref_arg(v, 0, 0, 0, True))
 
 
+def test_arg_nan():
+    # ONNX's reference is numpy's argmax/argmin: a NaN wins, the first one
+    # (the last one with select_last_index).
+    x = np.array([[1, np.nan, 3, np.nan], [2, 5, 5, 0]], np.float32)
+    for op in ("ArgMax", "ArgMin"):
+        for last in (0, 1):
+            (y,) = run(op, 13, [("x", x)], axis=1, keepdims=0,
+                       select_last_index=last)
+            check_close(f"{op} NaN last={last}", y,
+                        ref_arg(x, 1, 0, last, op == "ArgMax"))
+
+
 def test_nonzero_constant():
     c = np.array([[0, 1.5, 0], [2, 0, -3]], np.float32)
     want = np.stack(np.nonzero(c)).astype(np.int64)
@@ -385,4 +397,4 @@ if __name__ == "__main__":
           test_cumsum_int_1d, test_onehot,
           test_onehot_opset9_no_wrap_int_values, test_trilu, test_topk,
           test_topk_int_smallest_and_opset1, test_argmax_argmin,
-          test_arg_int_opset11_and_1d, test_nonzero_constant])
+          test_arg_int_opset11_and_1d, test_arg_nan, test_nonzero_constant])

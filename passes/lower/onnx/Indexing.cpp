@@ -1152,6 +1152,27 @@ FailureOr<Values> lowerNonZero(const NodeView &node, OpBuilder &b,
 // Table
 //===----------------------------------------------------------------------===//
 
+/// Runs `lower` after checking that the node's result types are the ones
+/// inference gives: the loops above index the results with coordinates
+/// derived from the operands, so a mismatched hand-written type would read
+/// or write out of bounds.
+template <InferFn infer, LowerFn lower>
+FailureOr<Values> checkedLower(const NodeView &node, OpBuilder &b,
+                               ArrayRef<Type> resultTypes) {
+  FailureOr<Types> inferred = infer(node);
+  if (failed(inferred))
+    return failure();
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(*inferred, resultTypes))) {
+    auto [want, got] = pair;
+    if (want != got) {
+      node.emitError() << "output " << i << " is " << got << ", expected "
+                       << want;
+      return failure();
+    }
+  }
+  return lower(node, b, resultTypes);
+}
+
 struct Row {
   const char *opType;
   int64_t since;
@@ -1163,54 +1184,44 @@ struct Row {
 
 // Versions that only widened the accepted types share the semantics of the
 // row before them but are listed, so the table reads as ONNX's history.
+// OP(X): inferX, no fold, lowerX behind the result type check.
+#define OP(X) infer##X, nullptr, (checkedLower<infer##X, lower##X>)
 const Row kIndexingOps[] = {
-    {"GatherElements", 11, inferGatherElements, nullptr, lowerGatherElements,
-     "out-of-range indices clamp"},
-    {"GatherElements", 13, inferGatherElements, nullptr, lowerGatherElements,
-     "out-of-range indices clamp"},
-    {"GatherND", 11, inferGatherND, nullptr, lowerGatherND,
-     "out-of-range indices clamp"},
-    {"GatherND", 12, inferGatherND, nullptr, lowerGatherND,
-     "out-of-range indices clamp"},
-    {"GatherND", 13, inferGatherND, nullptr, lowerGatherND,
-     "out-of-range indices clamp"},
-    {"ScatterElements", 11, inferScatterElements, nullptr,
-     lowerScatterElements, "out-of-range indices are skipped"},
-    {"ScatterElements", 13, inferScatterElements, nullptr,
-     lowerScatterElements, "out-of-range indices are skipped"},
-    {"ScatterElements", 16, inferScatterElements, nullptr,
-     lowerScatterElements, "out-of-range indices are skipped"},
-    {"ScatterElements", 18, inferScatterElements, nullptr,
-     lowerScatterElements, "out-of-range indices are skipped"},
-    {"ScatterND", 11, inferScatterND, nullptr, lowerScatterND,
-     "out-of-range indices are skipped"},
-    {"ScatterND", 13, inferScatterND, nullptr, lowerScatterND,
-     "out-of-range indices are skipped"},
-    {"ScatterND", 16, inferScatterND, nullptr, lowerScatterND,
-     "out-of-range indices are skipped"},
-    {"ScatterND", 18, inferScatterND, nullptr, lowerScatterND,
-     "out-of-range indices are skipped"},
-    {"CumSum", 11, inferCumSum, nullptr, lowerCumSum, "constant axis"},
-    {"CumSum", 14, inferCumSum, nullptr, lowerCumSum, "constant axis"},
-    {"OneHot", 9, inferOneHot, nullptr, lowerOneHot, "constant depth"},
-    {"OneHot", 11, inferOneHot, nullptr, lowerOneHot, "constant depth"},
-    {"Trilu", 14, inferTrilu, nullptr, lowerTrilu, "constant k"},
-    {"TopK", 1, inferTopK, nullptr, lowerTopK, "always sorted"},
-    {"TopK", 10, inferTopK, nullptr, lowerTopK, "constant K; always sorted"},
-    {"TopK", 11, inferTopK, nullptr, lowerTopK, "constant K; always sorted"},
-    {"ArgMax", 1, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMax", 11, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMax", 12, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMax", 13, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMin", 1, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMin", 11, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMin", 12, inferArgReduce, nullptr, lowerArgReduce},
-    {"ArgMin", 13, inferArgReduce, nullptr, lowerArgReduce},
+    {"GatherElements", 11, OP(GatherElements), "out-of-range indices clamp"},
+    {"GatherElements", 13, OP(GatherElements), "out-of-range indices clamp"},
+    {"GatherND", 11, OP(GatherND), "out-of-range indices clamp"},
+    {"GatherND", 12, OP(GatherND), "out-of-range indices clamp"},
+    {"GatherND", 13, OP(GatherND), "out-of-range indices clamp"},
+    {"ScatterElements", 11, OP(ScatterElements), "out-of-range indices skip"},
+    {"ScatterElements", 13, OP(ScatterElements), "out-of-range indices skip"},
+    {"ScatterElements", 16, OP(ScatterElements), "out-of-range indices skip"},
+    {"ScatterElements", 18, OP(ScatterElements), "out-of-range indices skip"},
+    {"ScatterND", 11, OP(ScatterND), "out-of-range indices skip"},
+    {"ScatterND", 13, OP(ScatterND), "out-of-range indices skip"},
+    {"ScatterND", 16, OP(ScatterND), "out-of-range indices skip"},
+    {"ScatterND", 18, OP(ScatterND), "out-of-range indices skip"},
+    {"CumSum", 11, OP(CumSum), "constant axis"},
+    {"CumSum", 14, OP(CumSum), "constant axis"},
+    {"OneHot", 9, OP(OneHot), "constant depth"},
+    {"OneHot", 11, OP(OneHot), "constant depth"},
+    {"Trilu", 14, OP(Trilu), "constant k"},
+    {"TopK", 1, OP(TopK), "always sorted"},
+    {"TopK", 10, OP(TopK), "constant K; always sorted"},
+    {"TopK", 11, OP(TopK), "constant K; always sorted"},
+    {"ArgMax", 1, OP(ArgReduce)},
+    {"ArgMax", 11, OP(ArgReduce)},
+    {"ArgMax", 12, OP(ArgReduce)},
+    {"ArgMax", 13, OP(ArgReduce)},
+    {"ArgMin", 1, OP(ArgReduce)},
+    {"ArgMin", 11, OP(ArgReduce)},
+    {"ArgMin", 12, OP(ArgReduce)},
+    {"ArgMin", 13, OP(ArgReduce)},
     {"NonZero", 9, inferNonZero, foldNonZero, lowerNonZero,
      "constant input only (folded at import)"},
     {"NonZero", 13, inferNonZero, foldNonZero, lowerNonZero,
      "constant input only (folded at import)"},
 };
+#undef OP
 
 } // namespace
 
