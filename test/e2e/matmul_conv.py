@@ -1,0 +1,373 @@
+"""Contractions and convolutions end to end: MatMul, Gemm, Einsum, Conv and
+ConvTranspose models at opsets 13, 17 and 21 (ConvTranspose also at 10, whose
+pad rule differs), compiled and run, compared with references written here
+from the ONNX spec in numpy float64: rtol 1e-4 / atol 1e-5 for float32 sums
+of up to a few hundred terms, exact for integers."""
+import itertools
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+
+from sye2e import check_close, compile_and_run, main, tool
+
+rng = np.random.default_rng(0)
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def f32(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def run(op, opset, inputs, attrs, dtype=T.FLOAT):
+    """One-node model over named inputs (a dict; None = absent input)."""
+    names = [n if v is not None else "" for n, v in inputs.items()]
+    vis = [h.make_tensor_value_info(n, dtype, v.shape)
+           for n, v in inputs.items() if v is not None]
+    g = h.make_graph([h.make_node(op, names, ["y"], **attrs)], "g", vis,
+                     [h.make_tensor_value_info("y", dtype, None)])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", opset)])
+    feeds = {n: v for n, v in inputs.items() if v is not None}
+    return compile_and_run(m, feeds)["y"]
+
+
+def f64(*xs):
+    return [None if x is None else x.astype(np.float64) for x in xs]
+
+
+# --- MatMul -----------------------------------------------------------------
+
+def test_matmul_shapes():
+    # (A, B): 2-D, A batch over 2-D B, equal batch, broadcast batch, 1-D sides.
+    cases = [((3, 5), (5, 7)), ((2, 3, 5), (5, 4)), ((2, 3, 4, 5), (2, 3, 5, 6)),
+             ((2, 1, 3, 5), (4, 5, 2)), ((5,), (2, 5, 3)), ((2, 3, 5), (5,)),
+             ((7,), (7,)), ((1, 3, 4), (2, 4, 5))]
+    for opset, (sa, sb) in zip(itertools.cycle([13, 17, 21]), cases):
+        a, b = f32(*sa), f32(*sb)
+        got = run("MatMul", opset, {"a": a, "b": b}, {})
+        check_close(f"MatMul {sa}x{sb}", got, np.matmul(*f64(a, b)), RTOL, ATOL)
+
+
+def test_matmul_integers():
+    for dt, np_dt in [(T.INT32, np.int32), (T.INT64, np.int64)]:
+        a = rng.integers(-9, 9, (2, 3, 4)).astype(np_dt)
+        b = rng.integers(-9, 9, (4, 5)).astype(np_dt)
+        got = run("MatMul", 17, {"a": a, "b": b}, {}, dt)
+        check_close("MatMul int", got, np.matmul(a, b))
+        b3 = rng.integers(-9, 9, (1, 4, 3)).astype(np_dt)
+        got = run("MatMul", 13, {"a": a, "b": b3}, {}, dt)
+        check_close("MatMul int bcast", got, np.matmul(a, b3))
+
+
+# --- Gemm -------------------------------------------------------------------
+
+def gemm_ref(a, b, c, transA=0, transB=0, alpha=1.0, beta=1.0):
+    a, b, c = f64(a, b, c)
+    y = alpha * ((a.T if transA else a) @ (b.T if transB else b))
+    return y if c is None else y + beta * c
+
+
+def test_gemm_variants():
+    m, k, n = 5, 7, 3
+    cases = [  # (transA, transB, alpha, beta, C shape or None)
+        (0, 0, 1.0, 1.0, (m, n)), (1, 0, 0.5, 2.0, (n,)), (0, 1, 1.0, 0.5, (m, 1)),
+        (1, 1, 2.0, 1.0, ()), (0, 0, 1.5, 1.0, None), (0, 1, 1.0, 0.0, (1, n))]
+    for opset, (ta, tb, alpha, beta, cs) in zip(itertools.cycle([13, 17, 21]), cases):
+        a = f32(k, m) if ta else f32(m, k)
+        b = f32(n, k) if tb else f32(k, n)
+        c = None if cs is None else f32(*cs)
+        got = run("Gemm", opset, {"a": a, "b": b, "c": c},
+                  dict(transA=ta, transB=tb, alpha=alpha, beta=beta))
+        check_close(f"Gemm {ta}{tb} C{cs}", got,
+                    gemm_ref(a, b, c, ta, tb, alpha, beta), RTOL, ATOL)
+
+
+def test_gemm_int():
+    a = rng.integers(-5, 5, (3, 4)).astype(np.int64)
+    b = rng.integers(-5, 5, (3, 2)).astype(np.int64)
+    c = rng.integers(-5, 5, (2,)).astype(np.int64)
+    got = run("Gemm", 13, {"a": a, "b": b, "c": c},
+              dict(transA=1, alpha=2.0, beta=3.0), T.INT64)
+    check_close("Gemm int", got, 2 * (a.T @ b) + 3 * c)
+
+
+# --- Einsum -----------------------------------------------------------------
+
+def test_einsum_forms():
+    cases = [  # (equation, operand shapes)
+        ("ij,jk->ik", [(3, 4), (4, 5)]),
+        ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+        ("ij,kj", [(3, 4), (5, 4)]),              # implicit output: ik
+        ("ba", [(3, 4)]),                         # implicit transpose
+        ("ii->i", [(4, 4)]),                      # diagonal
+        ("ii", [(4, 4)]),                         # trace
+        ("ij->", [(3, 5)]),                       # full sum
+        ("i,i->", [(6,), (6,)]),                  # dot
+        ("i,j->ij", [(3,), (4,)]),                # outer
+        ("...ij,...jk->...ik", [(2, 3, 4), (1, 4, 5)]),  # ellipsis broadcast
+        ("bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)]),
+        ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+        ("...i->...", [(2, 3, 5)]),
+    ]
+    for opset, (eq, shapes) in zip(itertools.cycle([13, 17, 21]), cases):
+        xs = [f32(*s) for s in shapes]
+        inputs = {f"x{i}": x for i, x in enumerate(xs)}
+        got = run("Einsum", opset, inputs, dict(equation=eq))
+        check_close(f"Einsum {eq}", got, np.einsum(eq, *f64(*xs)), RTOL, ATOL)
+
+
+def test_einsum_int():
+    a = rng.integers(-5, 5, (2, 3)).astype(np.int32)
+    b = rng.integers(-5, 5, (3, 4)).astype(np.int32)
+    got = run("Einsum", 17, {"a": a, "b": b}, dict(equation="ij,jk->ki"), T.INT32)
+    check_close("Einsum int", got, np.einsum("ij,jk->ki", a, b))
+
+
+# --- Conv -------------------------------------------------------------------
+
+def conv_pads(in_sp, k, strides, dil, pads, auto_pad):
+    """Begin/end pads and output sizes per the Conv-11 spec."""
+    r = len(in_sp)
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        out = [-(-in_sp[i] // strides[i]) for i in range(r)]
+        total = [max(0, (out[i] - 1) * strides[i] + (k[i] - 1) * dil[i] + 1 - in_sp[i])
+                 for i in range(r)]
+        small = [t // 2 for t in total]
+        begin = small if auto_pad == "SAME_UPPER" else [t - s for t, s in zip(total, small)]
+        return begin, [t - b for t, b in zip(total, begin)]
+    if auto_pad == "VALID" or pads is None:
+        return [0] * r, [0] * r
+    return list(pads[:r]), list(pads[r:])
+
+
+def conv_ref(x, w, b, strides, dil, begin, end, group):
+    """y[n, m, o] = b[m] + sum_{c in m's group, k} xp[n, c, o*s + k*d] w[m, c, k]."""
+    x, w, b = f64(x, w, b)
+    r = x.ndim - 2
+    xp = np.pad(x, [(0, 0), (0, 0)] + list(zip(begin, end)))
+    k = w.shape[2:]
+    out = [(xp.shape[2 + i] - ((k[i] - 1) * dil[i] + 1)) // strides[i] + 1
+           for i in range(r)]
+    N, M = x.shape[0], w.shape[0]
+    Cg, Mg = w.shape[1], M // group
+    y = np.zeros((N, M, *out))
+    for g in range(group):
+        xs = xp[:, g * Cg:(g + 1) * Cg]
+        ws = w[g * Mg:(g + 1) * Mg]
+        for tap in itertools.product(*[range(n) for n in k]):
+            sl = tuple(slice(tap[i] * dil[i],
+                             tap[i] * dil[i] + (out[i] - 1) * strides[i] + 1,
+                             strides[i]) for i in range(r))
+            patch = xs[(slice(None), slice(None)) + sl]          # N, Cg, out...
+            wt = ws[(slice(None), slice(None)) + tap]             # Mg, Cg
+            y[:, g * Mg:(g + 1) * Mg] += np.einsum("nc...,mc->nm...", patch, wt)
+    if b is not None:
+        y += b.reshape((1, M) + (1,) * r)
+    return y
+
+
+def conv_case(opset, xs, ws, bias=True, group=1, strides=None, dil=None,
+              pads=None, auto_pad=None, kernel_shape=False):
+    x, w = f32(*xs), f32(*ws)
+    b = f32(ws[0]) if bias else None
+    r = len(xs) - 2
+    attrs = {"group": group}
+    if strides:
+        attrs["strides"] = strides
+    if dil:
+        attrs["dilations"] = dil
+    if pads:
+        attrs["pads"] = pads
+    if auto_pad:
+        attrs["auto_pad"] = auto_pad
+    if kernel_shape:
+        attrs["kernel_shape"] = list(ws[2:])
+    s, d = strides or [1] * r, dil or [1] * r
+    begin, end = conv_pads(xs[2:], ws[2:], s, d, pads, auto_pad or "NOTSET")
+    got = run("Conv", opset, {"x": x, "w": w, "b": b}, attrs)
+    check_close(f"Conv {xs} {ws} {attrs}", got,
+                conv_ref(x, w, b, s, d, begin, end, group), RTOL, ATOL)
+
+
+def test_conv_2d():
+    conv_case(13, (1, 3, 7, 6), (4, 3, 3, 3))
+    conv_case(17, (2, 3, 7, 9), (5, 3, 3, 2), strides=[2, 3], pads=[1, 0, 2, 1],
+              kernel_shape=True)
+    conv_case(21, (1, 2, 9, 8), (3, 2, 3, 3), bias=False, dil=[2, 1], pads=[2, 1, 2, 1])
+
+
+def test_conv_groups():
+    conv_case(17, (1, 4, 6, 7), (6, 2, 3, 3), group=2, pads=[1, 1, 1, 1])
+    # Depthwise, multiplier 2, stride 2.
+    conv_case(21, (2, 3, 7, 7), (6, 1, 3, 3), group=3, strides=[2, 2],
+              pads=[1, 1, 1, 1])
+
+
+def test_conv_auto_pad():
+    conv_case(13, (1, 2, 7, 8), (3, 2, 3, 4), auto_pad="SAME_UPPER", strides=[2, 3])
+    conv_case(17, (1, 2, 7, 8), (3, 2, 4, 2), auto_pad="SAME_LOWER", dil=[1, 2])
+    conv_case(21, (1, 2, 7, 8), (3, 2, 3, 3), auto_pad="VALID", strides=[2, 2])
+
+
+def test_conv_1d_3d():
+    conv_case(13, (2, 3, 11), (4, 3, 4), strides=[2], pads=[1, 2], dil=[2])
+    conv_case(21, (1, 2, 5, 4, 6), (4, 1, 2, 3, 3), group=2, pads=[0, 1, 1, 1, 0, 1],
+              strides=[1, 2, 2])
+
+
+# --- ConvTranspose ----------------------------------------------------------
+
+def convt_geometry(opset, in_sp, k, s, d, op, pads, auto_pad, output_shape):
+    """Begin pads and output sizes per the ConvTranspose spec of `opset`."""
+    r = len(in_sp)
+    full = [s[i] * (in_sp[i] - 1) + op[i] + (k[i] - 1) * d[i] + 1 for i in range(r)]
+    if output_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        out = list(output_shape) if output_shape is not None else \
+            [in_sp[i] * s[i] for i in range(r)]
+        total = [max(0, full[i] - out[i]) for i in range(r)]
+        if opset >= 11:  # SAME_UPPER: pads[start] = total / 2
+            small_first = auto_pad == "SAME_UPPER"
+        else:            # opset 1: auto_pad != SAME_UPPER: pads[start] = total / 2
+            small_first = auto_pad != "SAME_UPPER"
+        begin = [t // 2 if small_first else t - t // 2 for t in total]
+        return begin, out
+    p = pads if pads is not None and auto_pad in (None, "NOTSET") else [0] * (2 * r)
+    return p[:r], [full[i] - p[i] - p[r + i] for i in range(r)]
+
+
+def convt_ref(x, w, b, s, d, op, begin, out, group):
+    """Scatter form: input pixel i with tap k adds to output i*s + k*d - begin."""
+    x, w, b = f64(x, w, b)
+    r = x.ndim - 2
+    N, C = x.shape[:2]
+    Cg, Mg = C // group, w.shape[1]
+    k = w.shape[2:]
+    full = [s[i] * (x.shape[2 + i] - 1) + (k[i] - 1) * d[i] + 1 + op[i] for i in range(r)]
+    y = np.zeros((N, Mg * group, *full))
+    for g in range(group):
+        xs = x[:, g * Cg:(g + 1) * Cg]
+        for tap in itertools.product(*[range(n) for n in k]):
+            sl = tuple(slice(tap[i] * d[i], tap[i] * d[i] + (x.shape[2 + i] - 1) * s[i] + 1,
+                             s[i]) for i in range(r))
+            wt = w[(slice(g * Cg, (g + 1) * Cg), slice(None)) + tap]  # Cg, Mg
+            y[(slice(None), slice(g * Mg, (g + 1) * Mg)) + sl] += np.einsum(
+                "nc...,cm->nm...", xs, wt)
+    # Crop `begin` at the start, keep `out` (zeros beyond the full result).
+    res = np.zeros((N, Mg * group, *out))
+    src = tuple(slice(begin[i], min(full[i], begin[i] + out[i])) for i in range(r))
+    dst = tuple(slice(0, min(full[i], begin[i] + out[i]) - begin[i]) for i in range(r))
+    res[(slice(None), slice(None)) + dst] = y[(slice(None), slice(None)) + src]
+    if b is not None:
+        res += b.reshape((1, -1) + (1,) * r)
+    return res
+
+
+def convt_case(opset, xs, ws, bias=True, group=1, strides=None, dil=None,
+               pads=None, auto_pad=None, output_padding=None, output_shape=None):
+    x, w = f32(*xs), f32(*ws)
+    b = f32(ws[1] * group) if bias else None
+    r = len(xs) - 2
+    attrs = {"group": group}
+    for name, v in [("strides", strides), ("dilations", dil), ("pads", pads),
+                    ("auto_pad", auto_pad), ("output_padding", output_padding),
+                    ("output_shape", output_shape)]:
+        if v is not None:
+            attrs[name] = v
+    s, d = strides or [1] * r, dil or [1] * r
+    op = output_padding or [0] * r
+    begin, out = convt_geometry(opset, xs[2:], ws[2:], s, d, op, pads, auto_pad,
+                                output_shape)
+    got = run("ConvTranspose", opset, {"x": x, "w": w, "b": b}, attrs)
+    check_close(f"ConvTranspose@{opset} {xs} {ws} {attrs}", got,
+                convt_ref(x, w, b, s, d, op, begin, out, group), RTOL, ATOL)
+
+
+def test_conv_transpose_2d():
+    convt_case(13, (1, 3, 4, 5), (3, 2, 3, 3))
+    convt_case(17, (2, 2, 3, 4), (2, 3, 3, 2), strides=[2, 3], pads=[1, 0, 1, 1],
+               output_padding=[1, 2])
+    convt_case(21, (1, 4, 3, 3), (4, 1, 3, 3), group=2, strides=[2, 2],
+               dil=[2, 1], bias=False)
+
+
+def test_conv_transpose_output_shape_and_auto_pad():
+    # Odd total padding: opset 11+ and opset 10 put the odd pixel on
+    # opposite sides.
+    for opset in (10, 17):
+        convt_case(opset, (1, 2, 3, 3), (2, 2, 3, 3), strides=[2, 2],
+                   output_shape=[6, 7])
+        convt_case(opset, (1, 2, 3, 4), (2, 1, 4, 3), strides=[2, 2],
+                   auto_pad="SAME_UPPER")
+        convt_case(opset, (1, 2, 3, 4), (2, 1, 4, 3), strides=[2, 2],
+                   auto_pad="SAME_LOWER")
+    convt_case(21, (1, 2, 3, 3), (2, 2, 1, 1), strides=[2, 2], auto_pad="SAME_UPPER")
+    convt_case(13, (1, 2, 3, 3), (2, 2, 2, 2), strides=[2, 2], auto_pad="VALID")
+
+
+def test_conv_transpose_1d_3d():
+    convt_case(13, (2, 3, 5), (3, 2, 4), strides=[3], pads=[1, 2], dil=[2])
+    convt_case(21, (1, 2, 2, 3, 3), (2, 2, 2, 2, 3), strides=[2, 1, 2],
+               pads=[0, 1, 1, 1, 0, 0])
+
+
+# --- Import: inference with unknown dims, and user errors -------------------
+
+def emit_onnx(node, inputs, opset=17):
+    """switchyard-compile --emit=onnx on a one-node model: (rc, output)."""
+    g = h.make_graph([node], "g",
+                     [h.make_tensor_value_info(n, T.FLOAT, s) for n, s in inputs],
+                     [h.make_tensor_value_info("y", T.FLOAT, None)])
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "m.onnx")
+        onnx.save(h.make_model(g, opset_imports=[h.make_opsetid("", opset)]), path)
+        proc = subprocess.run([tool("switchyard-compile"), path, "--emit=onnx", "-o", "-"],
+                              capture_output=True, text=True)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_import_inference_dynamic():
+    cases = [
+        (h.make_node("MatMul", ["a", "b"], ["y"]), [("a", ["N", 3, 4]), ("b", [4, 5])],
+         "tensor<?x3x5xf32>"),
+        (h.make_node("Conv", ["x", "w"], ["y"], strides=[2, 2], auto_pad="SAME_UPPER"),
+         [("x", ["N", 3, "H", 9]), ("w", [4, 3, 3, 3])], "tensor<?x4x?x5xf32>"),
+        (h.make_node("Einsum", ["a", "b"], ["y"], equation="bij,bjk->bik"),
+         [("a", ["B", 3, 4]), ("b", ["B", 4, 6])], "tensor<?x3x6xf32>"),
+        (h.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[2]),
+         [("x", [1, 2, "L"]), ("w", [2, 3, 3])], "tensor<1x3x?xf32>"),
+    ]
+    for node, inputs, want in cases:
+        rc, out = emit_onnx(node, inputs)
+        if rc != 0 or f"-> {want}" not in out:
+            raise AssertionError(f"{node.op_type}: expected result {want}, got rc={rc}:\n{out}")
+
+
+def test_import_errors():
+    cases = [
+        (h.make_node("MatMul", ["a", "b"], ["y"], name="mm"), [("a", [3, 4]), ("b", [5, 5])],
+         "node 'mm' (MatMul, opset 17): contraction dimensions differ: A has 4 columns, B has 5 rows"),
+        (h.make_node("Conv", ["x", "w"], ["y"], name="c"), [("x", [1, 3, 5, 5]), ("w", [2, 2, 3, 3])],
+         "node 'c' (Conv, opset 17): X has 3 channels but W of shape [2, 2, 3, 3] with group 1 expects 2"),
+        (h.make_node("Einsum", ["a"], ["y"], name="e", equation="...i->i"), [("a", [2, 3])],
+         "node 'e' (Einsum, opset 17): equation '...i->i': the inputs have '...' dimensions"),
+        (h.make_node("Gemm", ["a", "b"], ["y"], name="g", transB=1), [("a", [3, 4]), ("b", [4, 5])],
+         "node 'g' (Gemm, opset 17): contraction dimensions differ: op(A) has 4 columns, op(B) has 5 rows"),
+    ]
+    for node, inputs, want in cases:
+        rc, out = emit_onnx(node, inputs)
+        if rc == 0 or want not in out or out.count("\n") > 1:
+            raise AssertionError(f"{node.op_type}: expected one error line with '{want}', "
+                                 f"got rc={rc}:\n{out}")
+
+
+if __name__ == "__main__":
+    main([test_matmul_shapes, test_matmul_integers, test_gemm_variants, test_gemm_int,
+          test_einsum_forms, test_einsum_int, test_conv_2d, test_conv_groups,
+          test_conv_auto_pad, test_conv_1d_3d, test_conv_transpose_2d,
+          test_conv_transpose_output_shape_and_auto_pad,
+          test_conv_transpose_1d_3d, test_import_inference_dynamic,
+          test_import_errors])
