@@ -461,6 +461,10 @@ FailureOr<Types> inferSplit(const NodeView &node) {
     }
   }
   SmallVector<int64_t> sizes;
+  if (split && node.opset() >= 18 && node.hasAttr("num_outputs")) {
+    node.emitError() << "split and num_outputs are both given";
+    return failure();
+  }
   if (split) {
     if (split->size() != n) {
       node.emitError() << "split has " << split->size() << " entries for "

@@ -40,6 +40,10 @@ CASES = {
     "depth_to_space_channels": lambda: model(
         h.make_node("DepthToSpace", ["x"], ["y"], name="d2s", blocksize=3),
         [vi("x", T.FLOAT, [1, 12, 2, 2])]),
+    # Split-18: the split input and num_outputs exclude each other.
+    "split_both": lambda: model(
+        h.make_node("Split", ["x", "s"], ["a", "b"], name="sp", num_outputs=2),
+        [vi("x", T.FLOAT, [4])], [ints("s", 1, 3)], opset=18),
     # The shape of ConstantOfShape is a graph input: imports with a dynamic
     # result, refused when lowering.
     "constant_of_shape_input": lambda: model(
