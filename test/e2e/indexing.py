@@ -343,7 +343,7 @@ def test_argmax_argmin():
     for opset in (12, 13, 17, 21):
         for op in ("ArgMax", "ArgMin"):
             for axis, keep, last in [(1, 1, 0), (-1, 0, 1), (0, 0, 0),
-                                     (2, 1, 1)]:
+                                     (0, 1, 1), (2, 1, 1)]:
                 (y,) = run(op, opset, [("x", x)], axis=axis, keepdims=keep,
                            select_last_index=last)
                 check_close(f"{op} axis={axis} keep={keep} last={last}", y,
