@@ -112,6 +112,8 @@ def test_einsum_forms():
         ("bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)]),
         ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
         ("...i->...", [(2, 3, 5)]),
+        ("ij,j->i", [(3, 4), (1,)]),              # size-1 label broadcast
+        ("Ab,bA", [(3, 4), (4, 3)]),              # upper case, implicit scalar
     ]
     for opset, (eq, shapes) in zip(itertools.cycle([13, 17, 21]), cases):
         xs = [f32(*s) for s in shapes]

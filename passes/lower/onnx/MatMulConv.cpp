@@ -497,7 +497,7 @@ FailureOr<EinsumSpec> parseEinsum(const NodeView &node) {
     }
     parsed.push_back({letters, at});
   }
-  // Operand labels, sizes (letters must agree, ellipsis dims broadcast).
+  // Operand labels and their sizes (equal, or 1 broadcast as numpy does).
   for (auto [i, p] : llvm::enumerate(parsed)) {
     auto &[letters, at] = p;
     ArrayRef<int64_t> shape = node.inputType(i).getShape();
@@ -519,7 +519,7 @@ FailureOr<EinsumSpec> parseEinsum(const NodeView &node) {
         known = size;
         continue;
       }
-      if (label < 0 && (size == 1 || known == 1)) {
+      if (size == 1 || known == 1) { // numpy broadcasts size-1 dims
         known = std::max(known, size);
         continue;
       }
