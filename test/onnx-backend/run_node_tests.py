@@ -518,7 +518,8 @@ def main():
     ap.add_argument("--all", action="store_true",
                     help="run every test and report (exit 0 unless the harness fails)")
     ap.add_argument("--write-lists", action="store_true",
-                    help="with --all: rewrite the allow-list (passing tests) and "
+                    help="with --all: rewrite the allow-list (passing tests; "
+                         "--allowlist FILE or test/onnx-backend/allowlist.txt) and "
                          "the exclusion list (every other test and why)")
     ap.add_argument("--excluded", metavar="FILE",
                     default=os.path.join(HERE, "excluded.txt"),
@@ -534,10 +535,11 @@ def main():
                     help="print passes too, and the tools' output of failures")
     args = ap.parse_args()
 
-    if args.write_lists and (not args.all or args.filter or args.allowlist):
-        ap.error("--write-lists needs --all and no -k/--allowlist (the lists cover every test)")
-    if args.all and args.allowlist:
-        ap.error("--all and --allowlist exclude each other")
+    if args.write_lists and (not args.all or args.filter):
+        ap.error("--write-lists needs --all and no -k (the lists cover every test)")
+    if args.all and args.allowlist and not args.write_lists:
+        ap.error("--all and --allowlist exclude each other (except with --write-lists, "
+                 "where --allowlist names the file to write)")
     if not os.path.isdir(args.data):
         print(f"onnx-backend: no test data in {args.data} "
               "(run scripts/fetch_onnx_node_tests.py)", file=sys.stderr)
@@ -565,7 +567,7 @@ def run(args, bin_dir):
     available = sorted(d for d in os.listdir(args.data)
                        if d.startswith("test_") and os.path.isdir(os.path.join(args.data, d)))
     missing = []
-    if args.allowlist:
+    if args.allowlist and not args.all:
         wanted = read_list(args.allowlist)
         have = set(available)
         missing = sorted(n for n in set(wanted) if n not in have)
@@ -603,10 +605,23 @@ def run(args, bin_dir):
     # Verbose runs printed each failure as it came.
     report(results, print_failures=not args.verbose, show_summary=args.all)
     if args.write_lists:
-        allow_path = os.path.join(HERE, "allowlist.txt")
+        allow_path = args.allowlist or os.path.join(HERE, "allowlist.txt")
+        harness = [r for r in results if r[1] == HARNESS_ERROR]
+        if harness:
+            # The run cannot be trusted (unreadable data, a runner bug).
+            print(f"onnx-backend: {len(harness)} harness errors; lists not written",
+                  file=sys.stderr)
+            print(f"onnx-backend: {sum(1 for r in results if r[1] is None)} passed, "
+                  f"{sum(1 for r in results if r[1] is not None)} failed")
+            return 1
+        old = set(read_list(allow_path)) if os.path.isfile(allow_path) else set()
+        now = {n for n, c, _, _ in results if c is None}
+        for n, c, d, _ in results:
+            if n in old and c is not None:
+                print(f"LEFT THE ALLOW-LIST {n}: {c}: {d}")
         write_lists(allow_path, args.excluded, results)
-        print(f"onnx-backend: wrote {os.path.relpath(allow_path)} and "
-              f"{os.path.relpath(args.excluded)}")
+        print(f"onnx-backend: wrote {os.path.relpath(allow_path)} "
+              f"(+{len(now - old)}, -{len(old - now)}) and {os.path.relpath(args.excluded)}")
     passed = sum(1 for r in results if r[1] is None)
     failed = len(results) - passed
     print(f"onnx-backend: {passed} passed, {failed} failed")
