@@ -257,3 +257,11 @@ func.func @conv_transpose_output_shape_count(%x: tensor<1x1x2x2xf32>, %w: tensor
   %y = onnx.node "ConvTranspose" opset 17 (%x, %w) {output_shape = array<i64: 1, 3, 3>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x3x3xf32>
   return %y : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+func.func @conv_transpose_group(%x: tensor<1x3x4xf32>, %w: tensor<3x1x3xf32>) -> tensor<1x2x6xf32> {
+  // expected-error @+1 {{node '' (ConvTranspose, opset 17): X's 3 channels are not divisible by group 2}}
+  %y = onnx.node "ConvTranspose" opset 17 (%x, %w) {group = 2 : i64} : (tensor<1x3x4xf32>, tensor<3x1x3xf32>) -> tensor<1x2x6xf32>
+  return %y : tensor<1x2x6xf32>
+}

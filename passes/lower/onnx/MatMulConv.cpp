@@ -715,8 +715,7 @@ FailureOr<ConvGeom> convGeometry(const NodeView &node, ArrayRef<int64_t> x,
   int64_t wc = transposed                    ? w[0]
                : ShapedType::isDynamic(w[1]) ? kDyn
                                              : w[1] * g.group;
-  if (!ShapedType::isDynamic(c) && !ShapedType::isDynamic(wc) &&
-      (transposed ? c != wc || c % g.group : c != wc)) {
+  if (!ShapedType::isDynamic(c) && !ShapedType::isDynamic(wc) && c != wc) {
     node.emitError() << "X has " << c << " channels but W of shape [" << w
                      << "] with group " << g.group << " expects " << wc;
     return failure();
@@ -724,6 +723,11 @@ FailureOr<ConvGeom> convGeometry(const NodeView &node, ArrayRef<int64_t> x,
   if (!transposed && !ShapedType::isDynamic(w[0]) && w[0] % g.group) {
     node.emitError() << "W's " << w[0] << " output channels are not divisible"
                      << " by group " << g.group;
+    return failure();
+  }
+  if (transposed && !ShapedType::isDynamic(c) && c % g.group) {
+    node.emitError() << "X's " << c << " channels are not divisible by group "
+                     << g.group;
     return failure();
   }
 
