@@ -110,6 +110,16 @@ def test_math():
     unary("Sign", 13, np.array([-2, 0, 3], dtype=np.float32), np.sign)
 
 
+def test_integer_abs_and_neg():
+    x = np.array([-5, 0, 7, -2147483647], dtype=np.int32)
+    m = model([h.make_node("Abs", ["x"], ["a"]), h.make_node("Neg", ["x"], ["n"])],
+              [vi("x", T.INT32, x.shape)],
+              [vi("a", T.INT32, None), vi("n", T.INT32, None)], 13)
+    out = compile_and_run(m, {"x": x})
+    check_close("Abs", out["a"], np.abs(x))
+    check_close("Neg", out["n"], -x)
+
+
 def test_clip_opset10_and_13():
     x = f32(10) * 5
     unary("Clip", 10, x, lambda v: np.clip(v, -1, 2), min=-1.0, max=2.0)

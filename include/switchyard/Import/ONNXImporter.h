@@ -16,8 +16,8 @@ struct ImportOptions {
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
 };
 
-/// Parses `path` (an ONNX ModelProto of IR 3-11, default-domain opset 7 or
-/// newer) into a module holding `func.func @main`, whose arguments and
+/// Parses `path` (an ONNX ModelProto of IR 3-14, default-domain opset 7 to
+/// 26) into a module holding `func.func @main`, whose arguments and
 /// results carry the graph's input/output names as `onnx.name`. Initializers,
 /// Constant nodes and foldable shape computations become `arith.constant`;
 /// every other node one `onnx.node` located at its name. On failure, emits

@@ -418,7 +418,11 @@ Value bodyAbs(OpBuilder &b, Location loc, const NodeView &, Type,
               ValueRange a) {
   if (isFloat(a[0]))
     return math::AbsFOp::create(b, loc, a[0]);
-  return math::AbsIOp::create(b, loc, a[0]);
+  // math.absi has no lowering to LLVM in this pipeline: x < 0 ? -x : x.
+  Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[0],
+                                      cst(b, loc, a[0], 0));
+  Value neg = arith::SubIOp::create(b, loc, cst(b, loc, a[0], 0), a[0]);
+  return arith::SelectOp::create(b, loc, isNeg, neg, a[0]);
 }
 Value bodySign(OpBuilder &b, Location loc, const NodeView &, Type,
                ValueRange a) {
