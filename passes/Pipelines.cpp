@@ -38,7 +38,7 @@ void buildLowerToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (options.optLevel > 0)
-    addPipeline(pm, "func.func(linalg-fuse-elementwise-ops),canonicalize");
+    addPipeline(pm, "func.func(sy-fuse-elementwise),canonicalize");
 }
 
 void buildCPUCodegenPipeline(OpPassManager &pm,

@@ -34,6 +34,18 @@ def LowerONNX : Pass<"sy-lower-onnx", "::mlir::func::FuncOp"> {
   ];
 }
 
+def FuseElementwise : Pass<"sy-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg.generic chains, keeping named ops";
+  let description = [{
+    Upstream elementwise fusion, restricted to a producer and a consumer that
+    are both `linalg.generic`: a named op (`linalg.matmul`, a convolution's
+    GEMM) stays named, so later stages can still hand it to a micro-kernel.
+    Upstream's `linalg-fuse-elementwise-ops` would generalize the matmul and
+    fuse an im2col producer into it, losing the GEMM.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def LowerMatmulToUkernel
     : Pass<"sy-lower-matmul-to-ukernel", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's fp32 GEMM micro-kernel for linalg.matmul";

@@ -69,8 +69,13 @@ func.func @matmul_vector_matrix(%a: tensor<4xi64>, %b: tensor<2x4x3xi64>) -> ten
   return %y : tensor<2x3xi64>
 }
 
+// f32 transposes are materialized so the plain matmul can reach the sgemm
+// micro-kernel.
 // CHECK-LABEL: func.func @gemm_trans_alpha_beta
-// CHECK: linalg.generic {indexing_maps = [#[[GEMM_AT]], #[[GEMM_BT]], {{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: (%[[A:.+]]: tensor<4x3xf32>, %[[B:.+]]: tensor<5x4xf32>
+// CHECK-DAG: %[[AT:.+]] = linalg.transpose ins(%[[A]] : tensor<4x3xf32>) {{.*}} permutation = [1, 0]
+// CHECK-DAG: %[[BT:.+]] = linalg.transpose ins(%[[B]] : tensor<5x4xf32>) {{.*}} permutation = [1, 0]
+// CHECK: linalg.matmul ins(%[[AT]], %[[BT]] : tensor<3x4xf32>, tensor<4x5xf32>)
 // CHECK: linalg.generic
 // CHECK-NEXT: ^bb0(%[[P:.+]]: f32, %[[C:.+]]: f32, %{{.+}}: f32):
 // CHECK-NEXT: %[[ALPHA:.+]] = arith.constant 5.000000e-01 : f32
@@ -81,6 +86,15 @@ func.func @matmul_vector_matrix(%a: tensor<4xi64>, %b: tensor<2x4x3xi64>) -> ten
 func.func @gemm_trans_alpha_beta(%a: tensor<4x3xf32>, %b: tensor<5x4xf32>, %c: tensor<5xf32>) -> tensor<3x5xf32> {
   %y = onnx.node "Gemm" opset 13 (%a, %b, %c) {transA = 1 : i64, transB = 1 : i64, alpha = 0.5 : f32, beta = 2.0 : f32} : (tensor<4x3xf32>, tensor<5x4xf32>, tensor<5xf32>) -> tensor<3x5xf32>
   return %y : tensor<3x5xf32>
+}
+
+// Integer Gemm keeps the transposes in the contraction's maps.
+// CHECK-LABEL: func.func @gemm_trans_int
+// CHECK: linalg.generic {indexing_maps = [#[[GEMM_AT]], #[[GEMM_BT]], {{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+func.func @gemm_trans_int(%a: tensor<4x3xi32>, %b: tensor<5x4xi32>) -> tensor<3x5xi32> {
+  %none = onnx.none
+  %y = onnx.node "Gemm" opset 13 (%a, %b, %none) {transA = 1 : i64, transB = 1 : i64} : (tensor<4x3xi32>, tensor<5x4xi32>, none) -> tensor<3x5xi32>
+  return %y : tensor<3x5xi32>
 }
 
 // No C, alpha = 1: the matmul alone.
@@ -137,9 +151,15 @@ func.func @conv1d_valid(%x: tensor<2x3x7xf32>, %w: tensor<4x3x3xf32>) -> tensor<
 }
 
 // SAME_UPPER with stride 2: out = ceil(7 / 2) = 4, total pad 2 (1 + 1).
+// One image, one group, f32, 2-D: im2col [C, KH, KW, OH, OW] from the
+// padded input, then one matmul of W [M, C*KH*KW] by the columns.
 // CHECK-LABEL: func.func @conv_same_upper
 // CHECK: outs({{.*}} : tensor<1x1x9x9xf32>)
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x1x4x4xf32>)
+// CHECK: %[[COL:.+]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x3x4x4xf32>)
+// CHECK: %[[COL2:.+]] = tensor.collapse_shape %[[COL]] {{.*}} into tensor<9x16xf32>
+// CHECK: %[[W:.+]] = tensor.collapse_shape %arg1 {{.*}} into tensor<1x9xf32>
+// CHECK: %[[Y:.+]] = linalg.matmul ins(%[[W]], %[[COL2]] : tensor<1x9xf32>, tensor<9x16xf32>)
+// CHECK: tensor.expand_shape %[[Y]] {{.*}} into tensor<1x1x4x4xf32>
 func.func @conv_same_upper(%x: tensor<1x1x7x7xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32> {
   %y = onnx.node "Conv" opset 22 (%x, %w) {auto_pad = "SAME_UPPER", strides = array<i64: 2, 2>} : (tensor<1x1x7x7xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>

@@ -350,9 +350,30 @@ FailureOr<SmallVector<Type>> inferGemm(const NodeView &node) {
 
 /// op(A) x op(B) for 2-D A, B: linalg.matmul, or a generic whose maps
 /// transpose when transA/transB are set.
+/// The transpose of a 2-D tensor (linalg.transpose).
+Value transpose2D(OpBuilder &b, Location loc, Value v) {
+  auto t = cast<RankedTensorType>(v.getType());
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{t.getDimSize(1), t.getDimSize(0)},
+      t.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, init,
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
 Value matmul2D(OpBuilder &b, Location loc, Value A, Value B, bool ta, bool tb,
                RankedTensorType type) {
   Value init = zeros(b, loc, type);
+  // f32: materialize the transposes so that a plain linalg.matmul reaches
+  // the sgemm micro-kernel (sy-lower-matmul-to-ukernel); a transpose costs
+  // one pass over the operand, the contraction K passes.
+  if ((ta || tb) && type.getElementType().isF32()) {
+    if (ta)
+      A = transpose2D(b, loc, A);
+    if (tb)
+      B = transpose2D(b, loc, B);
+    ta = tb = false;
+  }
   if (!ta && !tb)
     return linalg::MatmulOp::create(b, loc, TypeRange{type}, ValueRange{A, B},
                                     ValueRange{init})
@@ -930,6 +951,56 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> begin,
   return generic.getResult(0);
 }
 
+/// Fast path of a 2-D f32 convolution with one group and one image:
+/// im2col then one GEMM, which sy-lower-matmul-to-ukernel sends to the
+/// runtime's sgemm micro-kernel:
+///   col[c, kh, kw, oh, ow] = xp[c, oh * sh + kh * dh, ow * sw + kw * dw]
+///   y[m, oh * ow] = bias[m] + w[m, c * kh * kw] x col[c * kh * kw, oh * ow]
+Value lowerConv2DAsGemm(const NodeView &node, OpBuilder &b, Location loc,
+                        Value x, const ConvGeom &g, RankedTensorType type) {
+  auto xType = cast<RankedTensorType>(x.getType()); // padded [1, C, H, W]
+  Type elt = type.getElementType();
+  int64_t C = xType.getDimSize(1), M = type.getDimSize(1);
+  int64_t KH = g.kernel[0], KW = g.kernel[1], OH = g.out[0], OW = g.out[1];
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return b.getAffineDimExpr(i); };
+  // Loops (c, kh, kw, oh, ow).
+  AffineMap xMap = AffineMap::get(
+      5, 0,
+      {b.getAffineConstantExpr(0), d(0),
+       d(3) * g.strides[0] + d(1) * g.dilations[0],
+       d(4) * g.strides[1] + d(2) * g.dilations[1]},
+      ctx);
+  Shape colShape{C, KH, KW, OH, OW};
+  auto colType = RankedTensorType::get(colShape, elt);
+  Value colInit = tensor::EmptyOp::create(b, loc, colShape, elt);
+  SmallVector<utils::IteratorType> parallel(5, utils::IteratorType::parallel);
+  Value col =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{colType}, ValueRange{x}, ValueRange{colInit},
+          {xMap, b.getMultiDimIdentityMap(5)}, parallel,
+          [](OpBuilder &nb, Location l, ValueRange a) {
+            linalg::YieldOp::create(nb, l, a[0]);
+          })
+          .getResult(0);
+  col = collapse(b, loc, col, {C * KH * KW, OH * OW}, {{0, 1, 2}, {3, 4}});
+  Value w = collapse(b, loc, node.input(1), {M, C * KH * KW}, {{0}, {1, 2, 3}});
+  auto yType = RankedTensorType::get({M, OH * OW}, elt);
+  Value init;
+  if (node.hasInput(2)) {
+    Value bias = expand(b, loc, node.input(2), {M, 1}, {{0, 1}});
+    init = buildElementwise(
+        b, loc, yType, {bias},
+        [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  } else {
+    init = zeros(b, loc, yType);
+  }
+  Value y = linalg::MatmulOp::create(b, loc, TypeRange{yType},
+                                     ValueRange{w, col}, ValueRange{init})
+                .getResult(0);
+  return expand(b, loc, y, type.getShape(), {{0, 1}, {2, 3}});
+}
+
 /// Conv: y[n, g, m, o...] = sum_{c, k...} xp[n, g, c, o * s + k * d] *
 /// w[g, m, c, k...] over the zero-padded input xp, channels split in groups.
 FailureOr<SmallVector<Value>> lowerConv(const NodeView &node, OpBuilder &b,
@@ -952,6 +1023,8 @@ FailureOr<SmallVector<Value>> lowerConv(const NodeView &node, OpBuilder &b,
   if (llvm::any_of(g->padBegin, [](int64_t p) { return p; }) ||
       llvm::any_of(g->padEnd, [](int64_t p) { return p; }))
     x = padSpatial(b, loc, x, g->padBegin, g->padEnd);
+  if (r == 2 && G == 1 && N == 1 && elt.isF32())
+    return SmallVector<Value>{lowerConv2DAsGemm(node, b, loc, x, *g, type)};
   // Groups as their own dim: x [N, G, C/G, ...], w [G, M/G, C/G, k...].
   Shape xs(cast<RankedTensorType>(x.getType()).getShape());
   Shape xe{N, G, Cg};
