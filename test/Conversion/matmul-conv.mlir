@@ -179,3 +179,15 @@ func.func @conv_transpose_stride(%x: tensor<1x2x3xf32>, %w: tensor<2x3x4xf32>) -
   %y = onnx.node "ConvTranspose" opset 17 (%x, %w) {strides = array<i64: 2>, pads = array<i64: 1, 1>, output_padding = array<i64: 1>} : (tensor<1x2x3xf32>, tensor<2x3x4xf32>) -> tensor<1x3x7xf32>
   return %y : tensor<1x3x7xf32>
 }
+
+// Constant f32 weights with transB are transposed at compile time.
+// CHECK-LABEL: func.func @gemm_const_trans_b
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[BT:.+]] = arith.constant dense<{{\[\[}}1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK: linalg.matmul ins(%arg0, %[[BT]] : tensor<4x3xf32>, tensor<3x2xf32>)
+func.func @gemm_const_trans_b(%a: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %b = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %none = onnx.none
+  %y = onnx.node "Gemm" opset 13 (%a, %b, %none) {transB = 1 : i64} : (tensor<4x3xf32>, tensor<2x3xf32>, none) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

@@ -24,6 +24,8 @@
 
 #include "passes/lower/onnx/Builders.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -350,9 +352,25 @@ FailureOr<SmallVector<Type>> inferGemm(const NodeView &node) {
 
 /// op(A) x op(B) for 2-D A, B: linalg.matmul, or a generic whose maps
 /// transpose when transA/transB are set.
-/// The transpose of a 2-D tensor (linalg.transpose).
+/// The transpose of a 2-D tensor: a new constant when `v` is an f32
+/// constant (weights are transposed once, at compile time), else
+/// linalg.transpose.
 Value transpose2D(OpBuilder &b, Location loc, Value v) {
   auto t = cast<RankedTensorType>(v.getType());
+  DenseElementsAttr cst;
+  if (t.getElementType().isF32() && matchPattern(v, m_Constant(&cst))) {
+    int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
+    auto type = RankedTensorType::get({cols, rows}, t.getElementType());
+    if (cst.isSplat())
+      return arith::ConstantOp::create(b, loc, cst.reshape(type));
+    auto values = llvm::to_vector(cst.getValues<float>());
+    SmallVector<float> out(values.size());
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        out[j * rows + i] = values[i * cols + j];
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, ArrayRef<float>(out)));
+  }
   Value init = tensor::EmptyOp::create(
       b, loc, ArrayRef<int64_t>{t.getDimSize(1), t.getDimSize(0)},
       t.getElementType());
