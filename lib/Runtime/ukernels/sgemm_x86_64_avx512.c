@@ -1,7 +1,8 @@
 /*===- sgemm_x86_64_avx512.c - fp32 GEMM body for AVX-512 -----------------===*
  *
- * MR x NR = 8 x 32 register block: 16 zmm accumulators, two zmm of a B row
- * and one broadcast of A per k step. B is read in place (row-major rows are
+ * MR x NR = 12 x 32 register block: 24 zmm accumulators, two zmm of a B row
+ * and one broadcast of A per k step (28 of the 32 zmm registers); row tails
+ * take 4-row blocks, then single rows. B is read in place (row-major rows are
  * contiguous along N, so no packing is needed); K is blocked by KC so the
  * B panel stays in L1. Column tails use masked loads/stores; row tails run
  * the same code with fewer rows.
@@ -10,7 +11,7 @@
 #include <stdint.h>
 
 #define SY_TARGET __attribute__((target("avx512f,fma")))
-enum { MR = 8, KC = 256 };
+enum { MR = 12, KC = 256 };
 
 /* c[0..rows) x [j, j+32) (+)= a[rows x kc] * b[kc x 32]; masks cover the
  * column tail. `rows` is a compile-time constant at each call site. */
@@ -57,6 +58,9 @@ static SY_TARGET void panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
       for (; i + MR <= m; i += MR)
         block(MR, kc, a + i * lda + p0, lda, bp, ldb, c + i * ldc + j, ldc,
               m0, m1, load_c);
+      for (; i + 4 <= m; i += 4)
+        block(4, kc, a + i * lda + p0, lda, bp, ldb, c + i * ldc + j, ldc, m0,
+              m1, load_c);
       for (; i < m; ++i)
         block(1, kc, a + i * lda + p0, lda, bp, ldb, c + i * ldc + j, ldc, m0,
               m1, load_c);
