@@ -33,17 +33,10 @@ SmallVector<ArrayRef<int64_t>> presentShapes(const NodeView &node,
   return shapes;
 }
 
-FailureOr<SmallVector<Type>> requireInput(const NodeView &node, unsigned i) {
-  if (!node.inputType(i)) {
-    node.emitError() << "input " << i << " is required";
-    return failure();
-  }
-  return SmallVector<Type>{};
-}
 
 /// Result: the type of input 0 (unary ops).
 FailureOr<SmallVector<Type>> inferUnary(const NodeView &node) {
-  if (failed(requireInput(node, 0)))
+  if (!node.requireInput(0))
     return failure();
   return SmallVector<Type>{node.inputType(0)};
 }
@@ -52,7 +45,7 @@ FailureOr<SmallVector<Type>> inferUnary(const NodeView &node) {
 FailureOr<SmallVector<Type>> inferBroadcastTo(const NodeView &node,
                                               Type elementType,
                                               unsigned first = 0) {
-  if (failed(requireInput(node, first)))
+  if (!node.requireInput(first))
     return failure();
   auto shape = broadcastShapes(node, presentShapes(node, first, ~0u));
   if (failed(shape))
@@ -81,14 +74,14 @@ FailureOr<SmallVector<Type>> inferWhere(const NodeView &node) {
 
 /// IsNaN / IsInf: same shape, bool.
 FailureOr<SmallVector<Type>> inferPredicate(const NodeView &node) {
-  if (failed(requireInput(node, 0)))
+  if (!node.requireInput(0))
     return failure();
   return SmallVector<Type>{node.inputType(0).clone(
       IntegerType::get(node.context(), 1))};
 }
 
 FailureOr<SmallVector<Type>> inferCast(const NodeView &node) {
-  if (failed(requireInput(node, 0)))
+  if (!node.requireInput(0))
     return failure();
   int64_t to = node.intAttr("to", 0);
   Type elt = elementTypeOfOnnxDtype(node.context(), to);
@@ -100,7 +93,7 @@ FailureOr<SmallVector<Type>> inferCast(const NodeView &node) {
 }
 
 FailureOr<SmallVector<Type>> inferCastLike(const NodeView &node) {
-  if (failed(requireInput(node, 0)) || failed(requireInput(node, 1)))
+  if (!node.requireInput(0) || !node.requireInput(1))
     return failure();
   return SmallVector<Type>{
       node.inputType(0).clone(node.inputType(1).getElementType())};

@@ -57,16 +57,7 @@ using Folded = std::optional<SmallVector<DenseElementsAttr>>;
 // Inference helpers
 //===----------------------------------------------------------------------===//
 
-RankedTensorType requireInput(const NodeView &node, unsigned i) {
-  RankedTensorType t = node.inputType(i);
-  if (!t)
-    node.emitError() << "input " << i << " is required";
-  return t;
-}
 
-RankedTensorType i64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(shape, IntegerType::get(ctx, 64));
-}
 
 /// Indices must be int32 or int64 (what every op here accepts).
 LogicalResult checkIndexType(const NodeView &node, unsigned i,
@@ -220,8 +211,8 @@ bool isFloatType(Type t) { return isa<FloatType>(t); }
 //===----------------------------------------------------------------------===//
 
 FailureOr<Types> inferGatherElements(const NodeView &node) {
-  RankedTensorType data = requireInput(node, 0);
-  RankedTensorType indices = requireInput(node, 1);
+  RankedTensorType data = node.requireInput(0);
+  RankedTensorType indices = node.requireInput(1);
   if (!data || !indices || failed(checkIndexType(node, 1, indices)))
     return failure();
   if (data.getRank() != indices.getRank() || data.getRank() == 0) {
@@ -286,8 +277,8 @@ int64_t batchDims(const NodeView &node) {
 }
 
 FailureOr<Types> inferGatherND(const NodeView &node) {
-  RankedTensorType data = requireInput(node, 0);
-  RankedTensorType indices = requireInput(node, 1);
+  RankedTensorType data = node.requireInput(0);
+  RankedTensorType indices = node.requireInput(1);
   if (!data || !indices)
     return failure();
   if (!indices.getElementType().isSignlessInteger(64)) {
@@ -427,9 +418,9 @@ Value scatterOne(OpBuilder &b, Location loc, StringRef red, Value acc,
 }
 
 FailureOr<Types> inferScatterElements(const NodeView &node) {
-  RankedTensorType data = requireInput(node, 0);
-  RankedTensorType indices = requireInput(node, 1);
-  RankedTensorType updates = requireInput(node, 2);
+  RankedTensorType data = node.requireInput(0);
+  RankedTensorType indices = node.requireInput(1);
+  RankedTensorType updates = node.requireInput(2);
   if (!data || !indices || !updates || failed(checkIndexType(node, 1, indices)))
     return failure();
   if (failed(scatterReduction(node)))
@@ -489,9 +480,9 @@ FailureOr<Values> lowerScatterElements(const NodeView &node, OpBuilder &b,
 }
 
 FailureOr<Types> inferScatterND(const NodeView &node) {
-  RankedTensorType data = requireInput(node, 0);
-  RankedTensorType indices = requireInput(node, 1);
-  RankedTensorType updates = requireInput(node, 2);
+  RankedTensorType data = node.requireInput(0);
+  RankedTensorType indices = node.requireInput(1);
+  RankedTensorType updates = node.requireInput(2);
   if (!data || !indices || !updates)
     return failure();
   if (!indices.getElementType().isSignlessInteger(64)) {
@@ -583,8 +574,8 @@ FailureOr<int64_t> cumSumAxis(const NodeView &node, int64_t rank) {
 }
 
 FailureOr<Types> inferCumSum(const NodeView &node) {
-  RankedTensorType x = requireInput(node, 0);
-  if (!x || !requireInput(node, 1))
+  RankedTensorType x = node.requireInput(0);
+  if (!x || !node.requireInput(1))
     return failure();
   if (x.getElementType().isInteger(1)) {
     node.emitError() << "bool input is not supported";
@@ -665,9 +656,9 @@ FailureOr<int64_t> oneHotAxis(const NodeView &node, int64_t indicesRank) {
 }
 
 FailureOr<Types> inferOneHot(const NodeView &node) {
-  RankedTensorType indices = requireInput(node, 0);
-  RankedTensorType values = requireInput(node, 2);
-  if (!indices || !requireInput(node, 1) || !values)
+  RankedTensorType indices = node.requireInput(0);
+  RankedTensorType values = node.requireInput(2);
+  if (!indices || !node.requireInput(1) || !values)
     return failure();
   if (indices.getElementType().isInteger(1)) {
     node.emitError() << "bool indices are not supported";
@@ -748,7 +739,7 @@ FailureOr<int64_t> triluK(const NodeView &node) {
 }
 
 FailureOr<Types> inferTrilu(const NodeView &node) {
-  RankedTensorType x = requireInput(node, 0);
+  RankedTensorType x = node.requireInput(0);
   if (!x)
     return failure();
   if (x.getRank() < 2) {
@@ -809,7 +800,7 @@ FailureOr<int64_t> topKCount(const NodeView &node) {
 }
 
 FailureOr<Types> inferTopK(const NodeView &node) {
-  RankedTensorType x = requireInput(node, 0);
+  RankedTensorType x = node.requireInput(0);
   if (!x)
     return failure();
   if (x.getElementType().isInteger(1)) {
@@ -834,7 +825,7 @@ FailureOr<Types> inferTopK(const NodeView &node) {
   SmallVector<int64_t> shape(x.getShape());
   shape[*axis] = *k;
   return Types{RankedTensorType::get(shape, x.getElementType()),
-               i64Tensor(node.context(), shape)};
+               i64TensorType(node.context(), shape)};
 }
 
 /// a ranks before b: a > b for largest, a < b for smallest. NaN never ranks
@@ -958,7 +949,7 @@ FailureOr<Values> lowerTopK(const NodeView &node, OpBuilder &b,
 //===----------------------------------------------------------------------===//
 
 FailureOr<Types> inferArgReduce(const NodeView &node) {
-  RankedTensorType x = requireInput(node, 0);
+  RankedTensorType x = node.requireInput(0);
   if (!x)
     return failure();
   if (x.getElementType().isInteger(1)) {
@@ -977,7 +968,7 @@ FailureOr<Types> inferArgReduce(const NodeView &node) {
     shape[*axis] = 1;
   else
     shape.erase(shape.begin() + *axis);
-  return Types{i64Tensor(node.context(), shape)};
+  return Types{i64TensorType(node.context(), shape)};
 }
 
 FailureOr<Values> lowerArgReduce(const NodeView &node, OpBuilder &b,
@@ -1115,13 +1106,13 @@ Folded evaluateNonZero(DenseElementsAttr c) {
       rest /= shape[d];
     }
   }
-  auto type = i64Tensor(c.getContext(), {rank, count});
+  auto type = i64TensorType(c.getContext(), {rank, count});
   return SmallVector<DenseElementsAttr>{
       DenseElementsAttr::get(type, ArrayRef<int64_t>(out))};
 }
 
 FailureOr<Types> inferNonZero(const NodeView &node) {
-  if (!requireInput(node, 0))
+  if (!node.requireInput(0))
     return failure();
   Folded folded = evaluateNonZero(node.constantInput(0));
   if (!folded) {

@@ -47,14 +47,11 @@ constexpr int64_t kDyn = ShapedType::kDynamic;
 // Shared helpers
 //===----------------------------------------------------------------------===//
 
-/// Input `i` must be present and ranked.
+/// Input `i` must be present (NodeView::requireInput reports it).
 FailureOr<RankedTensorType> requireInput(const NodeView &node, unsigned i) {
-  RankedTensorType t = node.inputType(i);
-  if (!t) {
-    node.emitError() << "input " << i << " is required (a ranked tensor)";
-    return failure();
-  }
-  return t;
+  if (RankedTensorType t = node.requireInput(i))
+    return t;
+  return failure();
 }
 
 /// The element types a contraction computes in: floats and integers wider

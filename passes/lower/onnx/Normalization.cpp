@@ -42,13 +42,11 @@ namespace {
 // Shared helpers
 //===----------------------------------------------------------------------===//
 
+/// Input `i` must be present (NodeView::requireInput reports it).
 FailureOr<RankedTensorType> requireInput(const NodeView &node, unsigned i) {
-  RankedTensorType t = node.inputType(i);
-  if (!t) {
-    node.emitError() << "input " << i << " is required";
-    return failure();
-  }
-  return t;
+  if (RankedTensorType t = node.requireInput(i))
+    return t;
+  return failure();
 }
 
 /// The type arithmetic runs in: f32 for 16-bit floats, else the type itself.

@@ -40,6 +40,13 @@ RankedTensorType NodeView::inputType(unsigned i) const {
   return v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
 }
 
+RankedTensorType NodeView::requireInput(unsigned i) const {
+  RankedTensorType t = inputType(i);
+  if (!t)
+    emitError() << "input " << i << " is required";
+  return t;
+}
+
 DenseElementsAttr NodeView::constantInput(unsigned i) const {
   Value v = input(i);
   DenseElementsAttr attr;
@@ -195,6 +202,11 @@ FailureOr<int64_t> switchyard::onnx::normalizeAxis(const NodeView &node,
     return failure();
   }
   return axis < 0 ? axis + rank : axis;
+}
+
+RankedTensorType switchyard::onnx::i64TensorType(MLIRContext *ctx,
+                                                ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, IntegerType::get(ctx, 64));
 }
 
 Type switchyard::onnx::elementTypeOfOnnxDtype(MLIRContext *ctx,

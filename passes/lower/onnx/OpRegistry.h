@@ -61,6 +61,9 @@ public:
   bool hasInput(unsigned i) const { return static_cast<bool>(input(i)); }
   /// The ranked type of input `i` (null when absent).
   mlir::RankedTensorType inputType(unsigned i) const;
+  /// Like inputType, but an absent input is an error ("input i is
+  /// required") and null is returned.
+  mlir::RankedTensorType requireInput(unsigned i) const;
   /// The value of input `i` when it is a constant, else null.
   mlir::DenseElementsAttr constantInput(unsigned i) const;
   /// Input `i` as integers when it is an integer constant.
@@ -147,6 +150,9 @@ broadcastShapes(const NodeView &node,
 /// Normalizes a possibly negative `axis` for `rank`; failure after an error.
 mlir::FailureOr<int64_t> normalizeAxis(const NodeView &node, int64_t axis,
                                        int64_t rank, llvm::StringRef what);
+/// tensor<shape x i64>, the type of ONNX shapes and indices.
+mlir::RankedTensorType i64TensorType(mlir::MLIRContext *ctx,
+                                     llvm::ArrayRef<int64_t> shape);
 /// The element type of an ONNX TensorProto.DataType code, or null.
 mlir::Type elementTypeOfOnnxDtype(mlir::MLIRContext *ctx, int64_t dtype);
 

@@ -51,12 +51,6 @@ namespace {
 constexpr int64_t kDyn = ShapedType::kDynamic;
 using Types = SmallVector<Type>;
 
-RankedTensorType requireInput(const NodeView &node, unsigned i) {
-  RankedTensorType t = node.inputType(i);
-  if (!t)
-    node.emitError() << "input " << i << " is required";
-  return t;
-}
 
 /// The element type arithmetic runs in: f32 for narrower floats.
 Type computeType(Type elt) {
@@ -201,7 +195,7 @@ FailureOr<PoolGeometry> poolGeometry(const NodeView &node,
 
 FailureOr<Types> inferPoolImpl(const NodeView &node, bool global,
                                bool maxPool) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto g = poolGeometry(node, in.getShape(), global);
@@ -819,7 +813,7 @@ FailureOr<ResizePlan> resizePlan(const NodeView &node, RankedTensorType xType) {
 }
 
 FailureOr<Types> inferResize(const NodeView &node) {
-  RankedTensorType x = requireInput(node, 0);
+  RankedTensorType x = node.requireInput(0);
   if (!x)
     return failure();
   auto plan = resizePlan(node, x);

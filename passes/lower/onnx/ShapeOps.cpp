@@ -35,16 +35,7 @@ constexpr int64_t kMaxFoldElements = 4096;
 using Types = SmallVector<Type>;
 using Folded = std::optional<SmallVector<DenseElementsAttr>>;
 
-RankedTensorType requireInput(const NodeView &node, unsigned i) {
-  RankedTensorType t = node.inputType(i);
-  if (!t)
-    node.emitError() << "input " << i << " is required";
-  return t;
-}
 
-RankedTensorType i64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(shape, IntegerType::get(ctx, 64));
-}
 
 /// A constant with the values of `attr` reshaped to `type`.
 Folded reshapeConstant(DenseElementsAttr attr, Type type) {
@@ -93,11 +84,11 @@ std::pair<int64_t, int64_t> shapeRange(const NodeView &node, int64_t rank) {
 }
 
 FailureOr<Types> inferShape(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto [start, end] = shapeRange(node, in.getRank());
-  return Types{i64Tensor(node.context(), {end - start})};
+  return Types{i64TensorType(node.context(), {end - start})};
 }
 
 Folded foldShape(const NodeView &node, ArrayRef<Type> types) {
@@ -111,9 +102,9 @@ Folded foldShape(const NodeView &node, ArrayRef<Type> types) {
 }
 
 FailureOr<Types> inferSize(const NodeView &node) {
-  if (!requireInput(node, 0))
+  if (!node.requireInput(0))
     return failure();
-  return Types{i64Tensor(node.context(), {})};
+  return Types{i64TensorType(node.context(), {})};
 }
 
 Folded foldSize(const NodeView &node, ArrayRef<Type> types) {
@@ -129,8 +120,8 @@ Folded foldSize(const NodeView &node, ArrayRef<Type> types) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Types> inferReshape(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
-  RankedTensorType shapeType = requireInput(node, 1);
+  RankedTensorType in = node.requireInput(0);
+  RankedTensorType shapeType = node.requireInput(1);
   if (!in || !shapeType)
     return failure();
   if (shapeType.getRank() != 1 || shapeType.isDynamicDim(0)) {
@@ -195,7 +186,7 @@ Folded foldReshape(const NodeView &node, ArrayRef<Type> types) {
 }
 
 FailureOr<Types> inferFlatten(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   int64_t rank = in.getRank();
@@ -225,7 +216,7 @@ Folded foldFlatten(const NodeView &node, ArrayRef<Type> types) {
 }
 
 FailureOr<Types> inferIdentity(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   return Types{in};
@@ -261,7 +252,7 @@ FailureOr<SmallVector<int64_t>> transposePerm(const NodeView &node,
 }
 
 FailureOr<Types> inferTranspose(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto perm = transposePerm(node, in.getRank());
@@ -294,7 +285,7 @@ squeezeAxes(const NodeView &node) {
 }
 
 FailureOr<Types> inferSqueeze(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto axes = squeezeAxes(node);
@@ -331,7 +322,7 @@ FailureOr<Types> inferSqueeze(const NodeView &node) {
 }
 
 FailureOr<Types> inferUnsqueeze(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto axes = squeezeAxes(node);
@@ -368,7 +359,7 @@ Folded foldReshapeLike(const NodeView &node, ArrayRef<Type> types) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Types> inferConcat(const NodeView &node) {
-  RankedTensorType first = requireInput(node, 0);
+  RankedTensorType first = node.requireInput(0);
   if (!first)
     return failure();
   if (!node.hasAttr("axis")) {
@@ -382,7 +373,7 @@ FailureOr<Types> inferConcat(const NodeView &node) {
   SmallVector<int64_t> shape(first.getShape());
   shape[*axis] = 0;
   for (unsigned i = 0; i < node.numInputs(); ++i) {
-    RankedTensorType t = requireInput(node, i);
+    RankedTensorType t = node.requireInput(i);
     if (!t)
       return failure();
     if (t.getRank() != first.getRank()) {
@@ -441,7 +432,7 @@ Folded foldConcat(const NodeView &node, ArrayRef<Type> types) {
 /// input (from 13), equal parts of num_outputs (from 18) or of the number of
 /// outputs, the last part smaller when the size does not divide (18).
 FailureOr<Types> inferSplit(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto axis =
@@ -591,7 +582,7 @@ std::pair<int64_t, int64_t> sliceDim(int64_t size, int64_t start, int64_t end,
 }
 
 FailureOr<Types> inferSlice(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto params = sliceParams(node, in.getRank());
@@ -651,8 +642,8 @@ Folded foldSlice(const NodeView &node, ArrayRef<Type> types) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Types> inferGather(const NodeView &node) {
-  RankedTensorType data = requireInput(node, 0);
-  RankedTensorType indices = requireInput(node, 1);
+  RankedTensorType data = node.requireInput(0);
+  RankedTensorType indices = node.requireInput(1);
   if (!data || !indices)
     return failure();
   auto axis =
@@ -698,8 +689,8 @@ Folded foldGather(const NodeView &node, ArrayRef<Type> types) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Types> inferExpand(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
-  RankedTensorType shapeType = requireInput(node, 1);
+  RankedTensorType in = node.requireInput(0);
+  RankedTensorType shapeType = node.requireInput(1);
   if (!in || !shapeType)
     return failure();
   std::optional<SmallVector<int64_t>> target = node.constantInts(1);
@@ -719,8 +710,8 @@ FailureOr<Types> inferExpand(const NodeView &node) {
 }
 
 FailureOr<Types> inferTile(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
-  if (!in || !requireInput(node, 1))
+  RankedTensorType in = node.requireInput(0);
+  if (!in || !node.requireInput(1))
     return failure();
   std::optional<SmallVector<int64_t>> repeats = node.constantInts(1);
   SmallVector<int64_t> shape(in.getRank(), kDyn);
@@ -737,7 +728,7 @@ FailureOr<Types> inferTile(const NodeView &node) {
 }
 
 FailureOr<Types> inferConstantOfShape(const NodeView &node) {
-  if (!requireInput(node, 0))
+  if (!node.requireInput(0))
     return failure();
   Type elt = Float32Type::get(node.context());
   if (auto value = node.attrs().getAs<DenseElementsAttr>("value"))
@@ -771,8 +762,8 @@ Folded foldConstantOfShape(const NodeView &node, ArrayRef<Type> types) {
 }
 
 FailureOr<Types> inferRange(const NodeView &node) {
-  RankedTensorType start = requireInput(node, 0);
-  if (!start || !requireInput(node, 1) || !requireInput(node, 2))
+  RankedTensorType start = node.requireInput(0);
+  if (!start || !node.requireInput(1) || !node.requireInput(2))
     return failure();
   int64_t n = kDyn;
   DenseElementsAttr s = node.constantInput(0), l = node.constantInput(1),
@@ -886,7 +877,7 @@ FailureOr<std::optional<PadParams>> padParams(const NodeView &node,
 }
 
 FailureOr<Types> inferPad(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   auto params = padParams(node, in.getRank());
@@ -915,7 +906,7 @@ FailureOr<Types> inferPad(const NodeView &node) {
 /// The blocksize and the NCHW input of DepthToSpace/SpaceToDepth.
 FailureOr<std::pair<RankedTensorType, int64_t>>
 blockParams(const NodeView &node) {
-  RankedTensorType in = requireInput(node, 0);
+  RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
   if (in.getRank() != 4) {
