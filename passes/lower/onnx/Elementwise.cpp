@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
 
@@ -121,6 +122,35 @@ int64_t broadcastSource(ArrayRef<int64_t> resultShape, ArrayRef<int64_t> shape,
   return src;
 }
 
+/// The values of an integer constant: signed, bools as 0/1.
+SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  bool isBool = attr.getElementType().isInteger(1);
+  SmallVector<int64_t> out;
+  for (const APInt &v : attr.getValues<APInt>())
+    out.push_back(isBool ? v.getZExtValue() : v.getSExtValue());
+  return out;
+}
+
+/// Folds a unary op on one signless integer constant with `fn` into the
+/// result type (whose element type may differ: Cast, Not).
+template <typename Fn>
+std::optional<SmallVector<DenseElementsAttr>>
+foldIntUnary(const NodeView &node, ArrayRef<Type> resultTypes, Fn fn) {
+  DenseElementsAttr a = node.constantInput(0);
+  auto type = dyn_cast<RankedTensorType>(resultTypes[0]);
+  if (!a || !type || !type.hasStaticShape() ||
+      !a.getElementType().isSignlessInteger() ||
+      !type.getElementType().isSignlessInteger() ||
+      type.getNumElements() != a.getNumElements() ||
+      type.getNumElements() > 4096)
+    return std::nullopt;
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  SmallVector<APInt> out;
+  for (int64_t v : intValues(a))
+    out.push_back(APInt(width, fn(v), /*isSigned=*/true, /*implicitTrunc=*/true));
+  return SmallVector<DenseElementsAttr>{DenseElementsAttr::get(type, out)};
+}
+
 /// Folds a binary op on signed integer constants with `fn`; the result
 /// element type is the result type's (i1 for comparisons).
 template <typename Fn>
@@ -132,15 +162,14 @@ foldIntBinary(const NodeView &node, ArrayRef<Type> resultTypes, Fn fn) {
       !a.getElementType().isSignlessInteger() ||
       !b.getElementType().isSignlessInteger() || type.getNumElements() > 4096)
     return std::nullopt;
-  auto av = llvm::to_vector(a.getValues<APInt>());
-  auto bv = llvm::to_vector(b.getValues<APInt>());
+  SmallVector<int64_t> av = intValues(a), bv = intValues(b);
   ArrayRef<int64_t> as = a.getType().getShape(), bs = b.getType().getShape();
   unsigned width = type.getElementType().getIntOrFloatBitWidth();
   SmallVector<APInt> out;
   for (int64_t i = 0; i < type.getNumElements(); ++i) {
     std::optional<int64_t> r =
-        fn(av[broadcastSource(type.getShape(), as, i)].getSExtValue(),
-           bv[broadcastSource(type.getShape(), bs, i)].getSExtValue());
+        fn(av[broadcastSource(type.getShape(), as, i)],
+           bv[broadcastSource(type.getShape(), bs, i)]);
     if (!r)
       return std::nullopt;
     out.push_back(APInt(width, *r, /*isSigned=*/true, /*implicitTrunc=*/true));
@@ -181,6 +210,92 @@ foldEqual(const NodeView &node, ArrayRef<Type> types) {
   return foldIntBinary(node, types, [](int64_t a, int64_t b) {
     return std::optional<int64_t>(a == b);
   });
+}
+
+/// Mod on integers: fmod=1 truncates (C), fmod=0 takes the divisor's sign.
+std::optional<SmallVector<DenseElementsAttr>>
+foldMod(const NodeView &node, ArrayRef<Type> types) {
+  bool fmod = node.intAttr("fmod", 0) != 0;
+  return foldIntBinary(node, types,
+                       [&](int64_t a, int64_t b) -> std::optional<int64_t> {
+                         if (b == 0)
+                           return std::nullopt;
+                         int64_t r = a % b;
+                         if (!fmod && r != 0 && ((r < 0) != (b < 0)))
+                           r += b;
+                         return r;
+                       });
+}
+
+#define FOLD_BINARY(NAME, EXPR)                                                \
+  std::optional<SmallVector<DenseElementsAttr>> NAME(const NodeView &node,     \
+                                                     ArrayRef<Type> types) {   \
+    return foldIntBinary(node, types, [](int64_t a, int64_t b) {               \
+      return std::optional<int64_t>(EXPR);                                     \
+    });                                                                        \
+  }
+FOLD_BINARY(foldLess, a < b)
+FOLD_BINARY(foldGreater, a > b)
+FOLD_BINARY(foldLessOrEqual, a <= b)
+FOLD_BINARY(foldGreaterOrEqual, a >= b)
+FOLD_BINARY(foldAnd, a && b)
+FOLD_BINARY(foldOr, a || b)
+FOLD_BINARY(foldXor, (a != 0) != (b != 0))
+#undef FOLD_BINARY
+
+/// Max/Min fold only in their two-input form.
+std::optional<SmallVector<DenseElementsAttr>>
+foldMax(const NodeView &node, ArrayRef<Type> types) {
+  if (node.numInputs() != 2)
+    return std::nullopt;
+  return foldIntBinary(node, types, [](int64_t a, int64_t b) {
+    return std::optional<int64_t>(std::max(a, b));
+  });
+}
+std::optional<SmallVector<DenseElementsAttr>>
+foldMin(const NodeView &node, ArrayRef<Type> types) {
+  if (node.numInputs() != 2)
+    return std::nullopt;
+  return foldIntBinary(node, types, [](int64_t a, int64_t b) {
+    return std::optional<int64_t>(std::min(a, b));
+  });
+}
+
+std::optional<SmallVector<DenseElementsAttr>>
+foldNot(const NodeView &node, ArrayRef<Type> types) {
+  return foldIntUnary(node, types, [](int64_t v) { return int64_t(!v); });
+}
+
+/// Cast between integer types (bool included): sign-extend or truncate,
+/// anything to bool is `!= 0`.
+std::optional<SmallVector<DenseElementsAttr>>
+foldCast(const NodeView &node, ArrayRef<Type> types) {
+  bool toBool = getElementTypeOrSelf(types[0]).isInteger(1);
+  return foldIntUnary(node, types,
+                      [&](int64_t v) { return toBool ? int64_t(v != 0) : v; });
+}
+
+/// Where(cond, x, y) on constants of any element type.
+std::optional<SmallVector<DenseElementsAttr>>
+foldWhere(const NodeView &node, ArrayRef<Type> types) {
+  DenseElementsAttr c = node.constantInput(0), x = node.constantInput(1),
+                    y = node.constantInput(2);
+  auto type = dyn_cast<RankedTensorType>(types[0]);
+  if (!c || !x || !y || !type || !type.hasStaticShape() ||
+      type.getNumElements() > 4096)
+    return std::nullopt;
+  SmallVector<int64_t> cv = intValues(c);
+  auto xv = llvm::to_vector(x.getValues<Attribute>());
+  auto yv = llvm::to_vector(y.getValues<Attribute>());
+  SmallVector<Attribute> out;
+  for (int64_t i = 0; i < type.getNumElements(); ++i) {
+    bool pick = cv[broadcastSource(type.getShape(), c.getType().getShape(), i)];
+    out.push_back(pick ? xv[broadcastSource(type.getShape(),
+                                            x.getType().getShape(), i)]
+                       : yv[broadcastSource(type.getShape(),
+                                            y.getType().getShape(), i)]);
+  }
+  return SmallVector<DenseElementsAttr>{DenseElementsAttr::get(type, out)};
 }
 
 //===----------------------------------------------------------------------===//
@@ -569,26 +684,26 @@ const Row kElementwiseOps[] = {
     {"Mul", 7, inferBroadcast, foldMul, EW(bodyMul)},
     {"Div", 7, inferBroadcast, foldDiv, EW(bodyDiv)},
     {"Pow", 7, inferBroadcast, nullptr, EW(bodyPow)},
-    {"Mod", 10, inferBroadcast, nullptr, EW(bodyMod)},
+    {"Mod", 10, inferBroadcast, foldMod, EW(bodyMod)},
     {"PRelu", 7, inferBroadcast, nullptr, EW(bodyPRelu)},
     // Variadic with broadcasting (since 8).
-    {"Max", 8, inferBroadcast, nullptr, EW(bodyMax)},
-    {"Min", 8, inferBroadcast, nullptr, EW(bodyMin)},
+    {"Max", 8, inferBroadcast, foldMax, EW(bodyMax)},
+    {"Min", 8, inferBroadcast, foldMin, EW(bodyMin)},
     {"Sum", 8, inferBroadcast, nullptr, EW(bodySum)},
     {"Mean", 8, inferBroadcast, nullptr, EW(bodyMean)},
     // Comparisons and logic: bool results.
     {"Equal", 7, inferCompare, foldEqual, EW((bodyCompare<CmpF::OEQ, CmpI::eq>))},
-    {"Less", 7, inferCompare, nullptr, EW((bodyCompare<CmpF::OLT, CmpI::slt>))},
-    {"Greater", 7, inferCompare, nullptr, EW((bodyCompare<CmpF::OGT, CmpI::sgt>))},
-    {"LessOrEqual", 12, inferCompare, nullptr, EW((bodyCompare<CmpF::OLE, CmpI::sle>))},
-    {"GreaterOrEqual", 12, inferCompare, nullptr, EW((bodyCompare<CmpF::OGE, CmpI::sge>))},
-    {"And", 7, inferCompare, nullptr, EW(bodyAnd)},
-    {"Or", 7, inferCompare, nullptr, EW(bodyOr)},
-    {"Xor", 7, inferCompare, nullptr, EW(bodyXor)},
-    {"Not", 1, inferUnary, nullptr, EW(bodyNot)},
+    {"Less", 7, inferCompare, foldLess, EW((bodyCompare<CmpF::OLT, CmpI::slt>))},
+    {"Greater", 7, inferCompare, foldGreater, EW((bodyCompare<CmpF::OGT, CmpI::sgt>))},
+    {"LessOrEqual", 12, inferCompare, foldLessOrEqual, EW((bodyCompare<CmpF::OLE, CmpI::sle>))},
+    {"GreaterOrEqual", 12, inferCompare, foldGreaterOrEqual, EW((bodyCompare<CmpF::OGE, CmpI::sge>))},
+    {"And", 7, inferCompare, foldAnd, EW(bodyAnd)},
+    {"Or", 7, inferCompare, foldOr, EW(bodyOr)},
+    {"Xor", 7, inferCompare, foldXor, EW(bodyXor)},
+    {"Not", 1, inferUnary, foldNot, EW(bodyNot)},
     {"IsNaN", 9, inferPredicate, nullptr, EW(bodyIsNaN)},
     {"IsInf", 10, inferPredicate, nullptr, EW(bodyIsInf)},
-    {"Where", 9, inferWhere, nullptr, EW(bodyWhere)},
+    {"Where", 9, inferWhere, foldWhere, EW(bodyWhere)},
     // Unary math and activations.
     {"Relu", 6, inferUnary, nullptr, EW(bodyRelu)},
     {"LeakyRelu", 6, inferUnary, nullptr, EW(bodyLeakyRelu)},
@@ -618,7 +733,7 @@ const Row kElementwiseOps[] = {
     {"Clip", 6, inferUnary, nullptr, lowerClip},
     {"Clip", 11, inferUnary, nullptr, lowerClip},
     // Conversions.
-    {"Cast", 6, inferCast, nullptr, EW(bodyCast)},
+    {"Cast", 6, inferCast, foldCast, EW(bodyCast)},
     {"CastLike", 15, inferCastLike, nullptr, lowerCastLike},
 };
 #undef EW

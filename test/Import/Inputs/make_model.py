@@ -72,6 +72,28 @@ def case_add(out):
     return model(nodes, [vi("x", T.FLOAT, [2, 3])], [vi("y", T.FLOAT, [2, 3])], [b])
 
 
+def case_fold_logic(out):
+    """A target shape computed with Mod, Less, Not, And, Where, Max and Cast on
+    constants: everything folds, so the Reshape gets a static shape."""
+    c = lambda name, v: h.make_node("Constant", [], [name], name=name,
+                                    value=nh.from_array(np.array(v, dtype=np.int64)))
+    nodes = [
+        c("seven", [7]), c("three", [-3]), c("two", [2]), c("four", [4]),
+        h.make_node("Mod", ["seven", "three"], ["m"], name="mod"),         # -2
+        h.make_node("Less", ["m", "two"], ["lt"], name="less"),            # true
+        h.make_node("Not", ["lt"], ["nlt"], name="not"),                   # false
+        h.make_node("Or", ["nlt", "lt"], ["any"], name="or"),              # true
+        h.make_node("Where", ["any", "four", "two"], ["rows"], name="where"),  # 4
+        h.make_node("Max", ["rows", "m"], ["r"], name="max"),              # 4
+        h.make_node("Cast", ["lt"], ["one"], name="cast", to=T.INT64),     # 1
+        h.make_node("Mul", ["one", "three"], ["neg3"], name="mul"),        # -3
+        h.make_node("Mod", ["neg3", "two"], ["cols"], name="cmod", fmod=1),  # -1
+        h.make_node("Concat", ["r", "cols"], ["shape"], name="concat", axis=0),
+        h.make_node("Reshape", ["x", "shape"], ["y"], name="reshape"),
+    ]
+    return model(nodes, [vi("x", T.FLOAT, [2, 6])], [vi("y", T.FLOAT, None)])
+
+
 def case_unsupported_op(out):
     nodes = [h.make_node("Frobnicate", ["x"], ["y"], name="layer1/frob")]
     return model(nodes, [vi("x", T.FLOAT, [2])], [vi("y", T.FLOAT, [2])])
