@@ -95,3 +95,57 @@ TEST(Sgemm, LargeEnoughToThread) {
 }
 
 } // namespace
+
+namespace {
+
+/// sy_ukernel_conv2d_s1 against a float64 direct convolution over the same
+/// padded input, accumulating onto a random initial y (the bias).
+void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
+             int64_t dw, int64_t hp, int64_t wp, bool threaded) {
+  int64_t oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw;
+  ASSERT_GT(oh, 0);
+  ASSERT_GT(ow, 0);
+  std::mt19937 gen(m * 7 + c * 3 + hp);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> w(m * c * kh * kw), x(c * hp * wp), y(m * oh * ow);
+  for (float &v : w) v = dist(gen);
+  for (float &v : x) v = dist(gen);
+  for (float &v : y) v = dist(gen);
+  std::vector<float> y0 = y;
+  sy_context *ctx = nullptr;
+  if (threaded)
+    ASSERT_EQ(sy_rt_create(&ctx, 2), SY_OK);
+  sy_ukernel_conv2d_s1(m, c, kh, kw, oh, ow, dh, dw,
+                       reinterpret_cast<intptr_t>(w.data()),
+                       reinterpret_cast<intptr_t>(x.data()), hp, wp,
+                       reinterpret_cast<intptr_t>(y.data()), SY_UK_ACCUMULATE);
+  if (ctx)
+    sy_rt_destroy(ctx);
+  for (int64_t mi = 0; mi < m; ++mi)
+    for (int64_t r = 0; r < oh; ++r)
+      for (int64_t j = 0; j < ow; ++j) {
+        double want = y0[(mi * oh + r) * ow + j], mag = std::fabs(want);
+        for (int64_t ci = 0; ci < c; ++ci)
+          for (int64_t u = 0; u < kh; ++u)
+            for (int64_t v = 0; v < kw; ++v) {
+              double t = double(w[((mi * c + ci) * kh + u) * kw + v]) *
+                         double(x[(ci * hp + r + u * dh) * wp + j + v * dw]);
+              want += t;
+              mag += std::fabs(t);
+            }
+        ASSERT_NEAR(y[(mi * oh + r) * ow + j], want,
+                    1e-6 * (c * kh * kw + 1) * (mag + 1))
+            << "m=" << mi << " r=" << r << " j=" << j;
+      }
+}
+
+TEST(Conv2D, ShapesTailsDilations) {
+  runConv(1, 1, 1, 1, 1, 1, 1, 1, false);
+  runConv(13, 3, 3, 3, 1, 1, 9, 40, false);   // m tail, ow = 38 (32 + 6)
+  runConv(8, 5, 3, 2, 2, 3, 11, 17, false);   // dilations, odd kernel
+  runConv(4, 40, 3, 3, 1, 1, 6, 6, false);    // K = 360 spans two K blocks
+}
+
+TEST(Conv2D, Threaded) { runConv(16, 16, 3, 3, 1, 1, 30, 58, true); }
+
+} // namespace

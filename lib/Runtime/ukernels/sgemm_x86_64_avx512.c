@@ -80,3 +80,65 @@ int sy_ukernel_sgemm_panel_avx512(int64_t m, int64_t n0, int64_t n1,
   panel(m, n0, n1, k, a, lda, b, ldb, c, ldc, (int)(flags & 1));
   return 1;
 }
+
+/* The same register block with B rows given by pointers (direct conv). */
+static inline SY_TARGET __attribute__((always_inline)) void
+block_rows(int rows, int64_t kc, const float *a, int64_t lda,
+           const float *const *brows, int64_t j, float *c, int64_t ldc,
+           __mmask16 m0, __mmask16 m1, int load_c) {
+  __m512 acc0[MR], acc1[MR];
+  for (int r = 0; r < rows; ++r) {
+    acc0[r] = load_c ? _mm512_maskz_loadu_ps(m0, c + r * ldc)
+                     : _mm512_setzero_ps();
+    acc1[r] = load_c ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16)
+                     : _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < kc; ++p) {
+    const float *b = brows[p] + j;
+    __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
+    __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+    for (int r = 0; r < rows; ++r) {
+      __m512 av = _mm512_set1_ps(a[r * lda + p]);
+      acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
+      acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
+    }
+  }
+  for (int r = 0; r < rows; ++r) {
+    _mm512_mask_storeu_ps(c + r * ldc, m0, acc0[r]);
+    _mm512_mask_storeu_ps(c + r * ldc + 16, m1, acc1[r]);
+  }
+}
+
+/* k is one K block here (the caller blocks K and builds the row table). */
+static SY_TARGET void panel_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                                 const float *a, int64_t lda,
+                                 const float *const *brows, float *c,
+                                 int64_t ldc, int accumulate) {
+  for (int64_t j = n0; j < n1; j += 32) {
+    int64_t cols = n1 - j;
+    __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+    __mmask16 m1 = cols >= 32   ? 0xFFFF
+                   : cols <= 16 ? 0
+                                : (__mmask16)((1u << (cols - 16)) - 1);
+    int64_t i = 0;
+    for (; i + MR <= m; i += MR)
+      block_rows(MR, k, a + i * lda, lda, brows, j, c + i * ldc + j, ldc, m0,
+                 m1, accumulate);
+    for (; i + 4 <= m; i += 4)
+      block_rows(4, k, a + i * lda, lda, brows, j, c + i * ldc + j, ldc, m0,
+                 m1, accumulate);
+    for (; i < m; ++i)
+      block_rows(1, k, a + i * lda, lda, brows, j, c + i * ldc + j, ldc, m0,
+                 m1, accumulate);
+  }
+}
+
+int sy_ukernel_sgemm_rows_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                                 const float *a, int64_t lda,
+                                 const float *const *brows, float *c,
+                                 int64_t ldc, int64_t flags) {
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("fma"))
+    return 0;
+  panel_rows(m, n0, n1, k, a, lda, brows, c, ldc, (int)(flags & 1));
+  return 1;
+}

@@ -28,6 +28,23 @@ void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
                             const float *a, int64_t lda, const float *b,
                             int64_t ldb, float *c, int64_t ldc, int64_t flags);
 
+/* Direct 2-D convolution, one image, unit strides, fp32:
+ *   y[m][r][j] (+)= sum_{c, u, v} w[m][c][u][v] * x[c][r + u*dh][j + v*dw]
+ * for r < oh, j < ow, where x is already padded ([c][hp][wp]) and y is
+ * [m][oh][ow]. Each output row is a GEMM whose B rows are shifted rows of x,
+ * so no im2col buffer is built. Threads over output rows. */
+void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
+                          int64_t oh, int64_t ow, int64_t dh, int64_t dw,
+                          intptr_t w, intptr_t x, int64_t hp, int64_t wp,
+                          intptr_t y, int64_t flags);
+
+/* GEMM whose B row p starts at brows[p] (column j of that row is
+ * brows[p][j]): the body of the direct convolution. Columns [n0, n1). */
+void sy_ukernel_sgemm_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                           const float *a, int64_t lda,
+                           const float *const *brows, float *c, int64_t ldc,
+                           int64_t flags);
+
 #ifdef __cplusplus
 }
 #endif
