@@ -5,7 +5,8 @@
 //   2. canonicalize, cse, elementwise fusion
 //   3. one-shot bufferization of the whole module, results -> out-params
 //   4. deallocation of intermediate buffers
-//   5. fp32 matmuls -> runtime micro-kernel calls; other linalg -> loops -> cf
+//   5. fp32 matmuls and convolutions -> runtime micro-kernel calls; other
+//      linalg -> loops -> cf
 //   6. memref/math/arith/func/cf -> LLVM dialect (bare-pointer memrefs)
 //
 //===----------------------------------------------------------------------===//
@@ -53,7 +54,7 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
   addPipeline(pm, "buffer-deallocation-pipeline,"
                   "convert-bufferization-to-memref");
   // 5. Micro-kernels for the hot contractions, loops for the rest.
-  addPipeline(pm, "sy-lower-matmul-to-ukernel,"
+  addPipeline(pm, "sy-lower-matmul-to-ukernel,sy-lower-conv-to-ukernel,"
                   "func.func(convert-linalg-to-loops),lower-affine,"
                   "convert-scf-to-cf,canonicalize");
   // 6. LLVM dialect. Memref arguments are static, so bare pointers suffice.

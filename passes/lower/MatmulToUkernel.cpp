@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/lower/Passes.h"
+#include "passes/lower/UkernelCall.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,30 +31,11 @@ namespace {
 constexpr llvm::StringLiteral kSgemm = "sy_ukernel_sgemm";
 constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
 
-/// True when `type` is an f32 memref of rank 2 with a unit innermost stride.
-bool rowsContiguous(Type type) {
-  auto memref = dyn_cast<MemRefType>(type);
-  if (!memref || memref.getRank() != 2 || !memref.getElementType().isF32())
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(memref.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides[1] == 1;
-}
-
 /// The operand's first element as an i64 address and its row stride.
 std::pair<Value, Value> addressAndLeadingDim(OpBuilder &b, Location loc,
                                              Value memref) {
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(
-      b, loc, meta.getBaseBuffer());
-  Value bytes = arith::MulIOp::create(
-      b, loc, meta.getOffset(), arith::ConstantIndexOp::create(b, loc, 4));
-  Value address = arith::AddIOp::create(b, loc, base, bytes);
-  auto i64 = b.getI64Type();
-  return {arith::IndexCastOp::create(b, loc, i64, address),
-          arith::IndexCastOp::create(b, loc, i64, meta.getStrides()[0])};
+  auto [address, strides] = switchyard::memrefAddressAndStrides(b, loc, memref);
+  return {address, strides[0]};
 }
 
 struct MatmulToUkernel : OpRewritePattern<linalg::MatmulOp> {
@@ -67,8 +49,9 @@ struct MatmulToUkernel : OpRewritePattern<linalg::MatmulOp> {
       return rewriter.notifyMatchFailure(op, "transposed/broadcast maps");
     Value a = op.getDpsInputs()[0], b = op.getDpsInputs()[1];
     Value c = op.getDpsInits()[0];
-    if (!rowsContiguous(a.getType()) || !rowsContiguous(b.getType()) ||
-        !rowsContiguous(c.getType()))
+    if (!switchyard::isF32RowMajorFrom(a.getType(), 2, 1) ||
+        !switchyard::isF32RowMajorFrom(b.getType(), 2, 1) ||
+        !switchyard::isF32RowMajorFrom(c.getType(), 2, 1))
       return rewriter.notifyMatchFailure(op, "not f32 with contiguous rows");
 
     Location loc = op.getLoc();
@@ -98,14 +81,8 @@ struct LowerMatmulToUkernelPass
     ModuleOp module = getOperation();
     bool hasMatmul = false;
     module.walk([&](linalg::MatmulOp) { hasMatmul = true; });
-    if (hasMatmul && !module.lookupSymbol<func::FuncOp>(kSgemm)) {
-      OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
-      auto i64 = b.getI64Type();
-      auto decl = func::FuncOp::create(
-          b, module.getLoc(), kSgemm,
-          b.getFunctionType(SmallVector<Type>(10, i64), {}));
-      decl.setPrivate();
-    }
+    if (hasMatmul)
+      switchyard::declareUkernel(module, kSgemm, 10);
     RewritePatternSet patterns(&getContext());
     patterns.add<MatmulToUkernel>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

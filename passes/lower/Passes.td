@@ -74,4 +74,33 @@ def LowerMatmulToUkernel
   ];
 }
 
+def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime's direct-convolution micro-kernel";
+  let description = [{
+    Runs on bufferized IR. A `linalg.conv_2d_nchw_fchw` on f32 memrefs with
+    one image, unit strides (any dilations) and row-major contiguous
+    operands becomes a call to `sy_ukernel_conv2d_s1`
+    (lib/Runtime/ukernels/conv2d.c): every output row is a GEMM whose B rows
+    are shifted rows of the (already padded) input, so no im2col buffer is
+    built. The call accumulates into the output, as the linalg op does.
+
+    Before:
+    ```mlir
+    linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>,
+                              strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<1x64x58x58xf32>, memref<64x64x3x3xf32>)
+      outs(%y : memref<1x64x56x56xf32>)
+    ```
+    After:
+    ```mlir
+    func.call @sy_ukernel_conv2d_s1(%m, %c, %kh, %kw, %oh, %ow, %dh, %dw,
+        %pw, %px, %hp, %wp, %py, %accumulate) : (i64, ...) -> ()
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::func::FuncDialect"
+  ];
+}
+
 #endif // SWITCHYARD_PASSES_LOWER

@@ -191,3 +191,15 @@ func.func @gemm_const_trans_b(%a: tensor<4x3xf32>) -> tensor<4x2xf32> {
   %y = onnx.node "Gemm" opset 13 (%a, %b, %none) {transB = 1 : i64} : (tensor<4x3xf32>, tensor<2x3xf32>, none) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// Unit strides, one image, one group, f32: the named convolution on the
+// padded input (sy-lower-conv-to-ukernel sends it to the direct kernel),
+// accumulating onto the broadcast bias.
+// CHECK-LABEL: func.func @conv_unit_stride_named
+// CHECK: %[[XP:.+]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x10x10xf32>)
+// CHECK: %[[INIT:.+]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x8x8xf32>)
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XP]], %arg1 : tensor<1x3x10x10xf32>, tensor<4x3x3x2xf32>) outs(%[[INIT]] : tensor<1x4x8x8xf32>)
+func.func @conv_unit_stride_named(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x2xf32>, %b: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %y = onnx.node "Conv" opset 17 (%x, %w, %b) {pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 2>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}

@@ -966,9 +966,11 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> begin,
   return generic.getResult(0);
 }
 
-/// Fast path of a 2-D f32 convolution with one group and one image:
-/// im2col then one GEMM, which sy-lower-matmul-to-ukernel sends to the
-/// runtime's sgemm micro-kernel:
+/// Fast paths of a 2-D f32 convolution with one group and one image, both
+/// ending in a runtime micro-kernel:
+/// - unit strides: linalg.conv_2d_nchw_fchw on the padded input, which
+///   sy-lower-conv-to-ukernel turns into the direct-convolution kernel;
+/// - other strides: im2col then one GEMM (sy-lower-matmul-to-ukernel):
 ///   col[c, kh, kw, oh, ow] = xp[c, oh * sh + kh * dh, ow * sw + kw * dw]
 ///   y[m, oh * ow] = bias[m] + w[m, c * kh * kw] x col[c * kh * kw, oh * ow]
 Value lowerConv2DAsGemm(const NodeView &node, OpBuilder &b, Location loc,
@@ -976,6 +978,25 @@ Value lowerConv2DAsGemm(const NodeView &node, OpBuilder &b, Location loc,
   auto xType = cast<RankedTensorType>(x.getType()); // padded [1, C, H, W]
   Type elt = type.getElementType();
   int64_t C = xType.getDimSize(1), M = type.getDimSize(1);
+  if (g.strides[0] == 1 && g.strides[1] == 1) {
+    Value init;
+    if (node.hasInput(2)) {
+      // bias [M] -> [1, M, 1, 1] broadcast over [1, M, OH, OW].
+      Value bias = expand(b, loc, node.input(2), {1, M, 1, 1}, {{0, 1, 2, 3}});
+      init = buildElementwise(
+          b, loc, type, {bias},
+          [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    } else {
+      init = zeros(b, loc, type);
+    }
+    NamedAttribute attrs[] = {
+        b.getNamedAttr("strides", b.getI64TensorAttr({1, 1})),
+        b.getNamedAttr("dilations", b.getI64TensorAttr(g.dilations))};
+    return linalg::Conv2DNchwFchwOp::create(b, loc, TypeRange{type},
+                                            ValueRange{x, node.input(1)},
+                                            ValueRange{init}, attrs)
+        .getResult(0);
+  }
   int64_t KH = g.kernel[0], KW = g.kernel[1], OH = g.out[0], OW = g.out[1];
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return b.getAffineDimExpr(i); };

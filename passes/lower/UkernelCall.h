@@ -1,0 +1,80 @@
+//===- UkernelCall.h - calling runtime micro-kernels from memref IR -*- C++ -*-===//
+//
+// What the sy-lower-*-to-ukernel passes share: operand addresses as i64 and
+// the private declaration of a micro-kernel taking only i64 arguments (the
+// runtime's ukernels take pointers as intptr_t, see
+// lib/Runtime/ukernels/ukernels.h).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SWITCHYARD_PASSES_LOWER_UKERNELCALL_H
+#define SWITCHYARD_PASSES_LOWER_UKERNELCALL_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace switchyard {
+
+/// The address of `memref`'s first element as i64 and its strides as i64.
+inline std::pair<mlir::Value, llvm::SmallVector<mlir::Value>>
+memrefAddressAndStrides(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value memref) {
+  using namespace mlir;
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+      b, loc, meta.getBaseBuffer());
+  int64_t bytes = cast<MemRefType>(memref.getType())
+                      .getElementType()
+                      .getIntOrFloatBitWidth() /
+                  8;
+  Value offset = arith::MulIOp::create(
+      b, loc, meta.getOffset(), arith::ConstantIndexOp::create(b, loc, bytes));
+  Value address = arith::AddIOp::create(b, loc, base, offset);
+  auto i64 = b.getI64Type();
+  llvm::SmallVector<Value> strides;
+  for (Value s : meta.getStrides())
+    strides.push_back(arith::IndexCastOp::create(b, loc, i64, s));
+  return {arith::IndexCastOp::create(b, loc, i64, address), strides};
+}
+
+/// Declares `name(i64 x numArgs) -> ()` privately in `module` once.
+inline void declareUkernel(mlir::ModuleOp module, llvm::StringRef name,
+                           unsigned numArgs) {
+  using namespace mlir;
+  if (module.lookupSymbol<func::FuncOp>(name))
+    return;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  auto i64 = b.getI64Type();
+  auto decl = func::FuncOp::create(
+      b, module.getLoc(), name,
+      b.getFunctionType(llvm::SmallVector<Type>(numArgs, i64), {}));
+  decl.setPrivate();
+}
+
+/// True when `type` is an f32 memref of rank `rank` with row-major
+/// contiguous inner dimensions from `fromDim` on (only the outer strides
+/// before `fromDim` may be arbitrary).
+inline bool isF32RowMajorFrom(mlir::Type type, int64_t rank, int64_t fromDim) {
+  using namespace mlir;
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || memref.getRank() != rank ||
+      !memref.getElementType().isF32() || !memref.hasStaticShape())
+    return false;
+  llvm::SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(memref.getStridesAndOffset(strides, offset)))
+    return false;
+  int64_t expected = 1;
+  for (int64_t d = rank - 1; d >= fromDim; --d) {
+    if (strides[d] != expected)
+      return false;
+    expected *= memref.getDimSize(d);
+  }
+  return true;
+}
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_PASSES_LOWER_UKERNELCALL_H
