@@ -1,0 +1,47 @@
+"""Models exported by PyTorch 2.x (torch.onnx.export, default settings: IR
+10, opset 20, weights as external data) compile and match PyTorch's own
+float32 outputs, stored beside them (fixtures/export_fixtures.py made both;
+make check never needs torch). Bound: rtol 1e-4, atol 1e-5."""
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+import onnx
+
+from sye2e import check_close, main, run_library, tool
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+
+
+def fixture(name):
+    path = os.path.join(HERE, name + ".onnx")
+    model = onnx.load(path, load_external_data=False)
+    assert model.ir_version == 10, model.ir_version
+    assert any(o.domain in ("", "ai.onnx") and o.version >= 18
+               for o in model.opset_import)
+    ref = np.load(os.path.join(HERE, name + ".npz"))
+    with tempfile.TemporaryDirectory() as d:
+        lib = os.path.join(d, name + ".so")
+        proc = subprocess.run([tool("switchyard-compile"), path, "-o", lib],
+                              capture_output=True, text=True)
+        if proc.returncode:
+            raise AssertionError(f"switchyard-compile failed:\n{proc.stderr}")
+        out = run_library(lib, {"x": ref["x"]}, d)
+    check_close(name, out["y"], ref["y"], rtol=1e-4, atol=1e-5)
+
+
+def test_torch_mlp():
+    fixture("torch_mlp")
+
+
+def test_torch_cnn():
+    fixture("torch_cnn")
+
+
+def test_torch_attention():
+    fixture("torch_attention")
+
+
+if __name__ == "__main__":
+    main([test_torch_mlp, test_torch_cnn, test_torch_attention])
