@@ -159,7 +159,8 @@ def time_iree(model_path, inputs, runs, workdir):
     config = rt.Config("local-task")
     ctx = rt.SystemContext(config=config)
     ctx.add_vm_module(rt.VmModule.copy_buffer(ctx.instance, vmfb))
-    fn = ctx.modules.module["main_graph"]
+    # The ONNX importer names the entry function after the graph.
+    fn = ctx.modules.module[onnx.load(model_path, load_external_data=False).graph.name]
     args = list(inputs.values())
     fn(*args)
     times = []
