@@ -366,10 +366,28 @@ def test_import_errors():
                                  f"got rc={rc}:\n{out}")
 
 
+def test_matmul_f16_accumulates_in_f32():
+    """A K = 2048 float16 product: summed in f16 the error would grow to
+    about 1e-2 relative; summed in f32 and rounded once it stays within a
+    float16 step of the float64 reference (rtol 2e-3)."""
+    from onnx import TensorProto, helper as hh
+    rng16 = np.random.default_rng(7)
+    a = rng16.uniform(0, 1, (4, 2048)).astype(np.float16)
+    b = rng16.uniform(0, 1, (2048, 3)).astype(np.float16)
+    g = hh.make_graph([hh.make_node("MatMul", ["a", "b"], ["y"])], "g",
+                      [hh.make_tensor_value_info("a", TensorProto.FLOAT16, a.shape),
+                       hh.make_tensor_value_info("b", TensorProto.FLOAT16, b.shape)],
+                      [hh.make_tensor_value_info("y", TensorProto.FLOAT16, None)])
+    m = hh.make_model(g, opset_imports=[hh.make_opsetid("", 17)])
+    got = compile_and_run(m, {"a": a, "b": b})["y"]
+    want = a.astype(np.float64) @ b.astype(np.float64)
+    check_close("MatMul f16", got, want, rtol=2e-3, atol=0)
+
+
 if __name__ == "__main__":
     main([test_matmul_shapes, test_matmul_integers, test_gemm_variants, test_gemm_int,
           test_einsum_forms, test_einsum_int, test_conv_2d, test_conv_groups,
           test_conv_auto_pad, test_conv_1d_3d, test_conv_transpose_2d,
           test_conv_transpose_output_shape_and_auto_pad,
           test_conv_transpose_1d_3d, test_import_inference_dynamic,
-          test_import_errors])
+          test_import_errors, test_matmul_f16_accumulates_in_f32])

@@ -22,9 +22,12 @@
 
 #include "passes/lower/onnx/OpRegistry.h"
 
+#include "dialects/onnx/ONNXOps.h"
+
 #include "passes/lower/onnx/Builders.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -1192,8 +1195,19 @@ FailureOr<SmallVector<Value>> lowerConvTranspose(const NodeView &node,
                                      type.getShape(), splitDim1(r + 2))};
 }
 
+/// `v` with its element type converted to `elt` (an elementwise cast).
+Value castTensor(OpBuilder &b, Location loc, Value v, Type elt) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return buildElementwise(b, loc, type.clone(elt), {v},
+                          [&](OpBuilder &nb, Location l, ValueRange a) {
+                            return castScalar(nb, l, a[0], elt);
+                          });
+}
+
 /// Lowering behind a check that the node's result type is the one `infer`
-/// gives (hand-written IR may state another).
+/// gives (hand-written IR may state another). 16-bit float contractions
+/// accumulate in f32, as ONNX Runtime and the reference implementation do:
+/// inputs widened, the f32 lowering, results rounded once.
 template <InferFn infer, LowerFn lower>
 FailureOr<SmallVector<Value>> checked(const NodeView &node, OpBuilder &b,
                                       ArrayRef<Type> resultTypes) {
@@ -1205,7 +1219,32 @@ FailureOr<SmallVector<Value>> checked(const NodeView &node, OpBuilder &b,
                      << " differs from the inferred " << (*inferred)[0];
     return failure();
   }
-  return lower(node, b, resultTypes);
+  Type elt = getElementTypeOrSelf(resultTypes[0]);
+  if (!elt.isF16() && !elt.isBF16())
+    return lower(node, b, resultTypes);
+  Location loc = node.loc();
+  Type f32 = b.getF32Type();
+  SmallVector<Value> wideInputs;
+  for (unsigned i = 0; i < node.numInputs(); ++i) {
+    Value v = node.input(i);
+    if (!v) // absent stays absent (the pass erases unused onnx.none)
+      wideInputs.push_back(NoneOp::create(b, loc, b.getNoneType()));
+    else if (getElementTypeOrSelf(v.getType()) == elt)
+      wideInputs.push_back(castTensor(b, loc, v, f32));
+    else
+      wideInputs.push_back(v);
+  }
+  NodeView wide(node.opType(), node.domain(), node.opset(), node.attrs(),
+                wideInputs, node.numOutputs(), node.nodeName(), loc);
+  SmallVector<Type> wideTypes;
+  for (Type t : resultTypes)
+    wideTypes.push_back(cast<RankedTensorType>(t).clone(f32));
+  auto results = lower(wide, b, wideTypes);
+  if (failed(results))
+    return failure();
+  for (auto [r, t] : llvm::zip(*results, resultTypes))
+    r = castTensor(b, loc, r, getElementTypeOrSelf(t));
+  return results;
 }
 
 //===----------------------------------------------------------------------===//

@@ -47,6 +47,7 @@ public:
   explicit NodeView(NodeOp op);
 
   llvm::StringRef opType() const { return opType_; }
+  llvm::StringRef nodeName() const { return nodeName_; }
   llvm::StringRef domain() const { return domain_; }
   int64_t opset() const { return opset_; }
   mlir::DictionaryAttr attrs() const { return attrs_; }
