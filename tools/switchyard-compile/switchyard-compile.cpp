@@ -136,8 +136,11 @@ int main(int argc, char **argv) {
         << "invalid optimization level -O" << optLevel << " (expected 0-3)\n";
     return 1;
   }
-  if (!llvm::sys::fs::exists(inputFile))
-    return fail(inputFile + ": no such file");
+  // lld's driver resets every cl::opt when it runs (to be re-entrant), so
+  // keep our own copies of what is needed after linking.
+  const std::string modelPath = inputFile;
+  if (!llvm::sys::fs::exists(modelPath))
+    return fail(modelPath + ": no such file");
 
   switchyard::ImportOptions importOptions;
   for (const std::string &text : inputShapes) {
@@ -160,7 +163,7 @@ int main(int argc, char **argv) {
   mlir::ScopedDiagnosticHandler handler(&context, printDiagnostic);
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      switchyard::importONNXModel(inputFile, &context, importOptions);
+      switchyard::importONNXModel(modelPath, &context, importOptions);
   if (!module)
     return 1;
   if (failed(module->verify()))
@@ -175,7 +178,7 @@ int main(int argc, char **argv) {
     if (textStage) {
       outPath = "-";
     } else {
-      llvm::SmallString<256> p(inputFile.getValue());
+      llvm::SmallString<256> p(modelPath);
       llvm::sys::path::replace_extension(p, emit == EmitKind::Obj ? "o" : "so");
       outPath = p.str().str();
     }
@@ -239,7 +242,7 @@ int main(int argc, char **argv) {
   libOptions.optLevel = pipelineOptions.optLevel;
   std::string tagName = tag;
   if (tagName.empty())
-    tagName = llvm::sys::path::stem(outPath == "-" ? inputFile.getValue()
+    tagName = llvm::sys::path::stem(outPath == "-" ? modelPath
                                                    : outPath)
                   .str();
   // The tag prefixes C symbols: make it an identifier.
@@ -264,7 +267,7 @@ int main(int argc, char **argv) {
   std::string error;
   if (failed(switchyard::emitObjectFile(*llvmModule, libOptions, object,
                                         error)))
-    return fail(inputFile + ": " + error);
+    return fail(modelPath + ": " + error);
   if (emit == EmitKind::Obj) {
     std::error_code ec;
     llvm::ToolOutputFile out(outPath, ec, llvm::sys::fs::OF_None);
@@ -305,7 +308,7 @@ int main(int argc, char **argv) {
   }
   if (failed(switchyard::linkSharedLibrary(objectPath, outPath, libOptions,
                                            error)))
-    return fail(inputFile + ": " + error);
+    return fail(modelPath + ": " + error);
 
   llvm::SmallString<256> headerPath(outPath);
   llvm::sys::path::replace_extension(headerPath, "h");
