@@ -104,6 +104,15 @@ def test_split():
         {"a": x[:1], "b": x[1:2], "c": x[2:]})
 
 
+def test_split_with_empty_part():
+    """A zero-size part (as rotary-embedding graphs make) concatenated back:
+    the result is the input."""
+    x = f32(2, 8)
+    run([node("Split", ["x", "s"], ["a", "e"], axis=-1),
+         node("Concat", ["a", "e"], ["y"], axis=-1)], 18, {"x": x}, {"y": x},
+        {"s": i64(8, 0)})
+
+
 def test_slice():
     x = f32(5, 6, 7)
     big = 2**63 - 1

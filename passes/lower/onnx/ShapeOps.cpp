@@ -1070,6 +1070,11 @@ Value buildIndexed(
 /// fast path would keep the view when every user reads it in place.
 Value sliceCopy(OpBuilder &b, Location loc, Value src, RankedTensorType type,
                 ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  // An empty result (a zero-size Split part) reads nothing; its offset may
+  // equal the dimension size, which extract_slice does not accept.
+  if (type.getNumElements() == 0)
+    return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                   type.getElementType());
   Value view = tensor::ExtractSliceOp::create(
       b, loc, type, src, indexAttrs(b, offsets), indexAttrs(b, type.getShape()),
       indexAttrs(b, strides));
