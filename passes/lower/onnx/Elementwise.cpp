@@ -262,6 +262,15 @@ foldMin(const NodeView &node, ArrayRef<Type> types) {
 }
 
 std::optional<SmallVector<DenseElementsAttr>>
+foldNeg(const NodeView &node, ArrayRef<Type> types) {
+  return foldIntUnary(node, types, [](int64_t v) { return -v; });
+}
+std::optional<SmallVector<DenseElementsAttr>>
+foldAbs(const NodeView &node, ArrayRef<Type> types) {
+  return foldIntUnary(node, types, [](int64_t v) { return v < 0 ? -v : v; });
+}
+
+std::optional<SmallVector<DenseElementsAttr>>
 foldNot(const NodeView &node, ArrayRef<Type> types) {
   return foldIntUnary(node, types, [](int64_t v) { return int64_t(!v); });
 }
@@ -717,8 +726,8 @@ const Row kElementwiseOps[] = {
     {"Log", 6, inferUnary, nullptr, EW(bodyMath<math::LogOp>)},
     {"Sqrt", 6, inferUnary, nullptr, EW(bodyMath<math::SqrtOp>)},
     {"Reciprocal", 6, inferUnary, nullptr, EW(bodyReciprocal)},
-    {"Neg", 6, inferUnary, nullptr, EW(bodyNeg)},
-    {"Abs", 6, inferUnary, nullptr, EW(bodyAbs)},
+    {"Neg", 6, inferUnary, foldNeg, EW(bodyNeg)},
+    {"Abs", 6, inferUnary, foldAbs, EW(bodyAbs)},
     {"Floor", 6, inferUnary, nullptr, EW(bodyMath<math::FloorOp>)},
     {"Ceil", 6, inferUnary, nullptr, EW(bodyMath<math::CeilOp>)},
     {"Round", 11, inferUnary, nullptr, EW(bodyMath<math::RoundEvenOp>)},

@@ -73,7 +73,7 @@ def case_add(out):
 
 
 def case_fold_logic(out):
-    """A target shape computed with Mod, Less, Not, And, Where, Max and Cast on
+    """A target shape computed with Mod, Less, Not, Or, Where, Max, Neg, Abs and Cast on
     constants: everything folds, so the Reshape gets a static shape."""
     c = lambda name, v: h.make_node("Constant", [], [name], name=name,
                                     value=nh.from_array(np.array(v, dtype=np.int64)))
@@ -86,7 +86,11 @@ def case_fold_logic(out):
         h.make_node("Where", ["any", "four", "two"], ["rows"], name="where"),  # 4
         h.make_node("Max", ["rows", "m"], ["r"], name="max"),              # 4
         h.make_node("Cast", ["lt"], ["one"], name="cast", to=T.INT64),     # 1
-        h.make_node("Mul", ["one", "three"], ["neg3"], name="mul"),        # -3
+        h.make_node("Neg", ["three"], ["pos3"], name="neg"),               # 3
+        h.make_node("Abs", ["three"], ["abs3"], name="abs"),               # 3
+        h.make_node("Sub", ["pos3", "abs3"], ["zero"], name="sub"),        # 0
+        h.make_node("Mul", ["one", "three"], ["m3"], name="mul"),          # -3
+        h.make_node("Add", ["m3", "zero"], ["neg3"], name="add"),          # -3
         h.make_node("Mod", ["neg3", "two"], ["cols"], name="cmod", fmod=1),  # -1
         h.make_node("Concat", ["r", "cols"], ["shape"], name="concat", axis=0),
         h.make_node("Reshape", ["x", "shape"], ["y"], name="reshape"),
