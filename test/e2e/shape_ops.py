@@ -208,6 +208,19 @@ def test_shape_size_constantofshape_range():
          "q1": np.array(2.5, np.float32), "q2": np.array(0.3, np.float32)})
 
 
+def test_range_float16_stash_type_27():
+    """Range-27 computes float16 ranges in float (stash_type 1) and rounds
+    each element once: start + i * delta in float32, then to float16. Before
+    27 the same node computes in float16 itself."""
+    start, delta = np.float16(0.1), np.float16(0.3)
+    n = 40
+    ref27 = (np.float32(start) + np.arange(n, dtype=np.float32) * np.float32(delta)).astype(np.float16)
+    run([node("Range", ["a", "l", "d"], ["r"]), node("Identity", ["x"], ["y"])], 27,
+        {"x": f32(1)}, {"r": ref27},
+        {"a": np.array(start), "l": np.array(np.float16(0.1 + 0.3 * n - 0.15)),
+         "d": np.array(delta)})
+
+
 def pad_ref(x, begin, end, mode, value=0):
     """numpy.pad for non-negative pads after cropping the negative ones."""
     sl = tuple(slice(-b if b < 0 else 0, x.shape[d] + e if e < 0 else None)

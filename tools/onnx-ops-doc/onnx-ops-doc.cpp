@@ -36,7 +36,7 @@ int main() {
         "Refresh with `make docs`. -->\n\n"
      << "# Supported ONNX ops\n\n"
      << "A node of opset N uses the entry with the largest since-version <= "
-        "N; default-domain opsets 7 to 26 import. *Import only*: the op "
+        "N; default-domain opsets 7 to 27 import. *Import only*: the op "
         "imports (shapes inferred, constant subgraphs folded) but does not "
         "compile to code yet. *Folds*: evaluated at import when its inputs "
         "are constants.\n\n"

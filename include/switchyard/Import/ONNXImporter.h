@@ -17,7 +17,7 @@ struct ImportOptions {
 };
 
 /// Parses `path` (an ONNX ModelProto of IR 3-14, default-domain opset 7 to
-/// 26) into a module holding `func.func @main`, whose arguments and
+/// 27) into a module holding `func.func @main`, whose arguments and
 /// results carry the graph's input/output names as `onnx.name`. Initializers,
 /// Constant nodes and foldable shape computations become `arith.constant`;
 /// every other node one `onnx.node` located at its name. On failure, emits

@@ -1330,14 +1330,27 @@ Lowered lowerRange(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
   }
   Value start = extractScalar(b, loc, node.input(0));
   Value delta = extractScalar(b, loc, node.input(2));
+  // Range-27: 16-bit floats compute in the stash type (only float, 1).
+  bool stash = node.opset() >= 27 && (elt.isF16() || elt.isBF16());
+  if (stash && node.intAttr("stash_type", 1) != 1) {
+    node.emitError() << "stash_type " << node.intAttr("stash_type", 1)
+                     << " is not supported (only 1, float)";
+    return failure();
+  }
+  Type computeType = stash ? Type(b.getF32Type()) : elt;
+  if (stash) {
+    start = castScalar(b, loc, start, computeType);
+    delta = castScalar(b, loc, delta, computeType);
+  }
   return one(buildIndexed(
       b, loc, type, {}, {},
       [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) -> Value {
         Value i64 = arith::IndexCastOp::create(nb, l, nb.getI64Type(), idx[0]);
         if (isa<FloatType>(elt)) {
-          Value i = arith::SIToFPOp::create(nb, l, elt, i64);
-          return arith::AddFOp::create(
+          Value i = arith::SIToFPOp::create(nb, l, computeType, i64);
+          Value v = arith::AddFOp::create(
               nb, l, start, arith::MulFOp::create(nb, l, i, delta));
+          return castScalar(nb, l, v, elt);
         }
         Value i = castScalar(nb, l, i64, elt);
         return arith::AddIOp::create(nb, l, start,
@@ -1551,6 +1564,9 @@ const Row kShapeOps[] = {
     {"ConstantOfShape", 9, inferConstantOfShape, foldConstantOfShape,
      lowerConstantOfShape, "shape must be a constant"},
     {"Range", 11, inferRange, foldRange, lowerRange,
+     "inputs must be constants"},
+    // 27: float16/bfloat16 compute in stash_type (float).
+    {"Range", 27, inferRange, foldRange, lowerRange,
      "inputs must be constants"},
     {"Pad", 2, inferPad, nullptr, lowerPad},
     {"Pad", 11, inferPad, nullptr, lowerPad},
