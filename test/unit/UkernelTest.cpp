@@ -33,7 +33,15 @@ struct Case {
   bool accumulate;
 };
 
+/// Every case runs twice: the SIMD body (when the CPU has one) and the
+/// portable C body, which would otherwise go untested on this machine.
+void runCase(const Case &cs, bool threaded, int64_t extraFlags);
 void runCase(const Case &cs, bool threaded) {
+  runCase(cs, threaded, 0);
+  runCase(cs, threaded, SY_UK_PORTABLE);
+}
+
+void runCase(const Case &cs, bool threaded, int64_t extraFlags) {
   std::mt19937 gen(cs.m * 131 + cs.n * 17 + cs.k);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
   int64_t lda = cs.k + cs.padA, ldb = cs.n + cs.padB, ldc = cs.n + cs.padC;
@@ -52,7 +60,7 @@ void runCase(const Case &cs, bool threaded) {
   sy_ukernel_sgemm(cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(a.data()), lda,
                    reinterpret_cast<intptr_t>(b.data()), ldb,
                    reinterpret_cast<intptr_t>(c.data()), ldc,
-                   cs.accumulate ? SY_UK_ACCUMULATE : 0);
+                   (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags);
   if (ctx)
     sy_rt_destroy(ctx);
 
@@ -101,7 +109,8 @@ namespace {
 /// sy_ukernel_conv2d_s1 against a float64 direct convolution over the same
 /// padded input, accumulating onto a random initial y (the bias).
 void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
-             int64_t dw, int64_t hp, int64_t wp, bool threaded) {
+             int64_t dw, int64_t hp, int64_t wp, bool threaded,
+             int64_t extraFlags) {
   int64_t oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw;
   ASSERT_GT(oh, 0);
   ASSERT_GT(ow, 0);
@@ -118,7 +127,8 @@ void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
   sy_ukernel_conv2d_s1(m, c, kh, kw, oh, ow, dh, dw,
                        reinterpret_cast<intptr_t>(w.data()),
                        reinterpret_cast<intptr_t>(x.data()), hp, wp,
-                       reinterpret_cast<intptr_t>(y.data()), SY_UK_ACCUMULATE);
+                       reinterpret_cast<intptr_t>(y.data()),
+                       SY_UK_ACCUMULATE | extraFlags);
   if (ctx)
     sy_rt_destroy(ctx);
   for (int64_t mi = 0; mi < m; ++mi)
@@ -137,6 +147,13 @@ void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
                     1e-6 * (c * kh * kw + 1) * (mag + 1))
             << "m=" << mi << " r=" << r << " j=" << j;
       }
+}
+
+/// SIMD and portable bodies alike.
+void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
+             int64_t dw, int64_t hp, int64_t wp, bool threaded) {
+  runConv(m, c, kh, kw, dh, dw, hp, wp, threaded, 0);
+  runConv(m, c, kh, kw, dh, dw, hp, wp, threaded, SY_UK_PORTABLE);
 }
 
 TEST(Conv2D, ShapesTailsDilations) {

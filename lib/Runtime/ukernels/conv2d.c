@@ -21,7 +21,8 @@ void sy_ukernel_sgemm_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
                            int64_t flags) {
   if (m <= 0 || n1 <= n0)
     return;
-  if (sy_ukernel_sgemm_rows_avx512(m, n0, n1, k, a, lda, brows, c, ldc, flags))
+  if (!(flags & SY_UK_PORTABLE) &&
+      sy_ukernel_sgemm_rows_avx512(m, n0, n1, k, a, lda, brows, c, ldc, flags))
     return;
   for (int64_t i = 0; i < m; ++i) {
     float *crow = c + i * ldc;
@@ -57,9 +58,10 @@ static void conv_rows(void *env, int64_t begin, int64_t end) {
         brows[p] = j->x + ch * j->hp * j->wp + (r + u * j->dh) * j->wp +
                    v * j->dw;
       }
-      int64_t flags = (j->flags & SY_UK_ACCUMULATE) || p0 > 0
-                          ? SY_UK_ACCUMULATE
-                          : 0;
+      int64_t flags = (j->flags & SY_UK_PORTABLE) |
+                      ((j->flags & SY_UK_ACCUMULATE) || p0 > 0
+                           ? SY_UK_ACCUMULATE
+                           : 0);
       sy_ukernel_sgemm_rows(j->m, 0, j->ow, kc, j->w + p0, k, brows, yrow,
                             j->oh * j->ow, flags);
       if (k == 0)

@@ -40,7 +40,8 @@ void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
                             int64_t flags) {
   if (m <= 0 || n1 <= n0)
     return;
-  if (sy_ukernel_sgemm_panel_avx512(m, n0, n1, k, a, lda, b, ldb, c, ldc,
+  if (!(flags & SY_UK_PORTABLE) &&
+      sy_ukernel_sgemm_panel_avx512(m, n0, n1, k, a, lda, b, ldb, c, ldc,
                                     flags))
     return;
   sgemm_panel_generic(m, n0, n1, k, a, lda, b, ldb, c, ldc, flags);

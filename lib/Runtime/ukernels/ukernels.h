@@ -17,7 +17,11 @@ extern "C" {
 /* C[M,N] = (flags & SY_UK_ACCUMULATE ? C : 0) + A[M,K] * B[K,N], fp32,
  * leading dimensions lda/ldb/ldc in elements. Runs on the current context's
  * thread pool (sy_rt_parallel_for) over column panels. */
-enum { SY_UK_ACCUMULATE = 1 };
+enum {
+  SY_UK_ACCUMULATE = 1,
+  /* Use the portable C body even where a SIMD body exists (tests run both). */
+  SY_UK_PORTABLE = 2
+};
 void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
                       intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
                       int64_t flags);
