@@ -8,34 +8,6 @@
 #include "lib/Runtime/ModelDescriptor.h"
 #include "lib/Runtime/ukernels/ukernels.h"
 
-#include <string.h>
-
-int sy_ukernel_sgemm_rows_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                                 const float *a, int64_t lda,
-                                 const float *const *brows, float *c,
-                                 int64_t ldc, int64_t flags);
-
-void sy_ukernel_sgemm_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                           const float *a, int64_t lda,
-                           const float *const *brows, float *c, int64_t ldc,
-                           int64_t flags) {
-  if (m <= 0 || n1 <= n0)
-    return;
-  if (!(flags & SY_UK_PORTABLE) &&
-      sy_ukernel_sgemm_rows_avx512(m, n0, n1, k, a, lda, brows, c, ldc, flags))
-    return;
-  for (int64_t i = 0; i < m; ++i) {
-    float *crow = c + i * ldc;
-    if (!(flags & SY_UK_ACCUMULATE))
-      memset(crow + n0, 0, (size_t)(n1 - n0) * sizeof(float));
-    for (int64_t p = 0; p < k; ++p) {
-      float av = a[i * lda + p];
-      for (int64_t j = n0; j < n1; ++j)
-        crow[j] += av * brows[p][j];
-    }
-  }
-}
-
 typedef struct {
   int64_t m, c, kh, kw, oh, ow, dh, dw, hp, wp, flags;
   const float *w, *x;

@@ -9,25 +9,33 @@
 #include "lib/Runtime/ModelDescriptor.h"
 #include "lib/Runtime/ukernels/ukernels.h"
 
+#include <stddef.h>
 #include <string.h>
 
-/* Defined in sgemm_x86_64_avx512.c; returns 0 when the CPU lacks AVX-512. */
+/* Defined in sgemm_x86_64_avx512.c; each returns 0 when the CPU lacks
+ * AVX-512. */
 int sy_ukernel_sgemm_panel_avx512(int64_t m, int64_t n0, int64_t n1,
                                   int64_t k, const float *a, int64_t lda,
                                   const float *b, int64_t ldb, float *c,
                                   int64_t ldc, int64_t flags);
+int sy_ukernel_sgemm_rows_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                                 const float *a, int64_t lda,
+                                 const float *const *brows, float *c,
+                                 int64_t ldc, int64_t flags);
 
-static void sgemm_panel_generic(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                                const float *a, int64_t lda, const float *b,
-                                int64_t ldb, float *c, int64_t ldc,
-                                int64_t flags) {
+/* The portable body of both entry points: B row p starts at brows[p] when a
+ * row table is given, else at b + p * ldb. */
+static void sgemm_portable(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                           const float *a, int64_t lda, const float *b,
+                           int64_t ldb, const float *const *brows, float *c,
+                           int64_t ldc, int64_t flags) {
   for (int64_t i = 0; i < m; ++i) {
     float *crow = c + i * ldc;
     if (!(flags & SY_UK_ACCUMULATE))
       memset(crow + n0, 0, (size_t)(n1 - n0) * sizeof(float));
     for (int64_t p = 0; p < k; ++p) {
       float av = a[i * lda + p];
-      const float *brow = b + p * ldb;
+      const float *brow = brows ? brows[p] : b + p * ldb;
       for (int64_t j = n0; j < n1; ++j)
         crow[j] += av * brow[j];
     }
@@ -44,7 +52,19 @@ void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
       sy_ukernel_sgemm_panel_avx512(m, n0, n1, k, a, lda, b, ldb, c, ldc,
                                     flags))
     return;
-  sgemm_panel_generic(m, n0, n1, k, a, lda, b, ldb, c, ldc, flags);
+  sgemm_portable(m, n0, n1, k, a, lda, b, ldb, NULL, c, ldc, flags);
+}
+
+void sy_ukernel_sgemm_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                           const float *a, int64_t lda,
+                           const float *const *brows, float *c, int64_t ldc,
+                           int64_t flags) {
+  if (m <= 0 || n1 <= n0)
+    return;
+  if (!(flags & SY_UK_PORTABLE) &&
+      sy_ukernel_sgemm_rows_avx512(m, n0, n1, k, a, lda, brows, c, ldc, flags))
+    return;
+  sgemm_portable(m, n0, n1, k, a, lda, NULL, 0, brows, c, ldc, flags);
 }
 
 typedef struct {
