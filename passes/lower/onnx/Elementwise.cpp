@@ -674,19 +674,12 @@ FailureOr<SmallVector<Value>> lowerCastLike(const NodeView &node, OpBuilder &b,
 // Tables
 //===----------------------------------------------------------------------===//
 
-struct Row {
-  const char *opType;
-  int64_t since;
-  InferFn infer;
-  FoldFn fold = nullptr;
-  LowerFn lower = nullptr;
-};
 
 #define EW(body) lowerElementwise<body>
 using CmpF = arith::CmpFPredicate;
 using CmpI = arith::CmpIPredicate;
 
-const Row kElementwiseOps[] = {
+const OpRow kElementwiseOps[] = {
     // Binary arithmetic with broadcasting.
     {"Add", 7, inferBroadcast, foldAdd, EW(bodyAdd)},
     {"Sub", 7, inferBroadcast, foldSub, EW(bodySub)},
@@ -750,6 +743,5 @@ const Row kElementwiseOps[] = {
 } // namespace
 
 void switchyard::onnx::registerElementwiseOps(OpRegistry &registry) {
-  for (const Row &row : kElementwiseOps)
-    registry.add({"", row.opType, row.since, row.infer, row.fold, row.lower});
+  addDefaultDomainOps(registry, kElementwiseOps);
 }

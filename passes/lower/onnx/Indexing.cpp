@@ -1164,20 +1164,12 @@ FailureOr<Values> checkedLower(const NodeView &node, OpBuilder &b,
   return lower(node, b, resultTypes);
 }
 
-struct Row {
-  const char *opType;
-  int64_t since;
-  InferFn infer;
-  FoldFn fold = nullptr;
-  LowerFn lower = nullptr;
-  const char *notes = "";
-};
 
 // Versions that only widened the accepted types share the semantics of the
 // row before them but are listed, so the table reads as ONNX's history.
 // OP(X): inferX, no fold, lowerX behind the result type check.
 #define OP(X) infer##X, nullptr, (checkedLower<infer##X, lower##X>)
-const Row kIndexingOps[] = {
+const OpRow kIndexingOps[] = {
     {"GatherElements", 11, OP(GatherElements), "out-of-range indices clamp"},
     {"GatherElements", 13, OP(GatherElements), "out-of-range indices clamp"},
     {"GatherND", 11, OP(GatherND), "out-of-range indices clamp"},
@@ -1217,7 +1209,5 @@ const Row kIndexingOps[] = {
 } // namespace
 
 void switchyard::onnx::registerIndexingOps(OpRegistry &registry) {
-  for (const Row &row : kIndexingOps)
-    registry.add({"", row.opType, row.since, row.infer, row.fold, row.lower,
-                  row.notes});
+  addDefaultDomainOps(registry, kIndexingOps);
 }

@@ -1251,15 +1251,8 @@ FailureOr<SmallVector<Value>> checked(const NodeView &node, OpBuilder &b,
 // Table
 //===----------------------------------------------------------------------===//
 
-struct Row {
-  const char *opType;
-  int64_t since;
-  InferFn infer;
-  LowerFn lower;
-  const char *notes = "";
-};
 
-const Row kMatMulConvOps[] = {
+const OpRow kMatMulConvOps[] = {
     // MatMul: 9 and 13 only widened the types.
     {"MatMul", 1, inferMatMul, checked<inferMatMul, lowerMatMul>},
     {"MatMul", 9, inferMatMul, checked<inferMatMul, lowerMatMul>},
@@ -1294,7 +1287,5 @@ const Row kMatMulConvOps[] = {
 } // namespace
 
 void switchyard::onnx::registerMatMulConvOps(OpRegistry &registry) {
-  for (const Row &row : kMatMulConvOps)
-    registry.add(
-        {"", row.opType, row.since, row.infer, nullptr, row.lower, row.notes});
+  addDefaultDomainOps(registry, kMatMulConvOps);
 }

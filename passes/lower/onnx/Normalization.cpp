@@ -1004,18 +1004,11 @@ FailureOr<SmallVector<Value>> lowerMVN(const NodeView &node, OpBuilder &b,
 // Table
 //===----------------------------------------------------------------------===//
 
-struct Row {
-  const char *opType;
-  int64_t since;
-  InferFn infer;
-  LowerFn lower;
-  const char *notes = "";
-};
 
 using RK = ReduceKind;
 const char *kAxesConst = "axes input must be a constant";
 
-const Row kNormalizationOps[] = {
+const OpRow kNormalizationOps[] = {
     // Reductions: axes attribute (since 1; negative axes since 11, accepted
     // here), axes as an optional input (ReduceSum 13, the others 18) with
     // noop_with_empty_axes. Versions 12/13 only added types.
@@ -1075,7 +1068,5 @@ const Row kNormalizationOps[] = {
 } // namespace
 
 void switchyard::onnx::registerNormalizationOps(OpRegistry &registry) {
-  for (const Row &row : kNormalizationOps)
-    registry.add({"", row.opType, row.since, row.infer, nullptr, row.lower,
-                  row.notes});
+  addDefaultDomainOps(registry, kNormalizationOps);
 }

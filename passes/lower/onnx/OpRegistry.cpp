@@ -142,6 +142,13 @@ SmallVector<int64_t> OpRegistry::versionsOf(StringRef domain,
   return versions;
 }
 
+void switchyard::onnx::addDefaultDomainOps(OpRegistry &registry,
+                                           ArrayRef<OpRow> rows) {
+  for (const OpRow &row : rows)
+    registry.add({"", row.opType, row.since, row.infer, row.fold, row.lower,
+                  row.notes});
+}
+
 const OpRegistry &OpRegistry::get() {
   static const OpRegistry registry = [] {
     OpRegistry r;

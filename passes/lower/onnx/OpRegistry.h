@@ -117,6 +117,29 @@ struct OpEntry {
   llvm::StringRef notes = "";
 };
 
+/// One row of a family's table of default-domain (ai.onnx) ops, written
+/// either {op, since, infer, fold, lower[, notes]} or, for families that
+/// do not fold, {op, since, infer, lower[, notes]}: the two constructors are
+/// told apart by the function-pointer types.
+struct OpRow {
+  constexpr OpRow(const char *opType, int64_t since, InferFn infer,
+                  FoldFn fold = nullptr, LowerFn lower = nullptr,
+                  const char *notes = "")
+      : opType(opType), since(since), infer(infer), fold(fold), lower(lower),
+        notes(notes) {}
+  constexpr OpRow(const char *opType, int64_t since, InferFn infer,
+                  LowerFn lower, const char *notes = "")
+      : opType(opType), since(since), infer(infer), lower(lower),
+        notes(notes) {}
+
+  const char *opType;
+  int64_t since;
+  InferFn infer;
+  FoldFn fold = nullptr;
+  LowerFn lower = nullptr;
+  const char *notes = "";
+};
+
 class OpRegistry {
 public:
   /// The registry with every family registered.
@@ -134,6 +157,9 @@ public:
 private:
   std::vector<OpEntry> entries_;
 };
+
+/// Adds every row of a family table to `registry` in the default domain.
+void addDefaultDomainOps(OpRegistry &registry, llvm::ArrayRef<OpRow> rows);
 
 /// Family registration (one per family file).
 void registerElementwiseOps(OpRegistry &registry);

@@ -1031,15 +1031,8 @@ FailureOr<SmallVector<Value>> lowerResize(const NodeView &node, OpBuilder &b,
 // Table
 //===----------------------------------------------------------------------===//
 
-struct Row {
-  const char *opType;
-  int64_t since;
-  InferFn infer;
-  LowerFn lower;
-  const char *notes;
-};
 
-const Row kPoolingResizeOps[] = {
+const OpRow kPoolingResizeOps[] = {
     // AveragePool: 7 count_include_pad, 10 ceil_mode, 11 pads/shape text,
     // 19 dilations, 22 bfloat16.
     {"AveragePool", 7, inferAveragePool, lowerAveragePool, ""},
@@ -1082,7 +1075,5 @@ const Row kPoolingResizeOps[] = {
 } // namespace
 
 void switchyard::onnx::registerPoolingResizeOps(OpRegistry &registry) {
-  for (const Row &row : kPoolingResizeOps)
-    registry.add({"", row.opType, row.since, row.infer, /*fold=*/nullptr,
-                  row.lower, row.notes});
+  addDefaultDomainOps(registry, kPoolingResizeOps);
 }

@@ -1517,16 +1517,8 @@ Lowered lowerSpaceToDepth(const NodeView &node, OpBuilder &b,
   return one(reshapeTo(b, loc, x, cast<RankedTensorType>(types[0])));
 }
 
-struct Row {
-  const char *opType;
-  int64_t since;
-  InferFn infer;
-  FoldFn fold = nullptr;
-  LowerFn lower = nullptr;
-  const char *notes = "";
-};
 
-const Row kShapeOps[] = {
+const OpRow kShapeOps[] = {
     {"Shape", 1, inferShape, foldShape, lowerShape},
     {"Shape", 15, inferShape, foldShape, lowerShape},
     {"Size", 1, inferSize, foldSize, lowerSize},
@@ -1584,7 +1576,5 @@ const Row kShapeOps[] = {
 } // namespace
 
 void switchyard::onnx::registerShapeOps(OpRegistry &registry) {
-  for (const Row &row : kShapeOps)
-    registry.add(
-        {"", row.opType, row.since, row.infer, row.fold, row.lower, row.notes});
+  addDefaultDomainOps(registry, kShapeOps);
 }
