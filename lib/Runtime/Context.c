@@ -240,10 +240,13 @@ int sy_rt_run(sy_context *ctx, const sy_tensor *inputs, int64_t num_inputs,
     return rc;
 
   sy_context *outer = sy_rt_current_context;
+  sy_rt_scratch_slot *outerScratch = sy_rt_thread_scratch;
   sy_rt_current_context = ctx;
+  sy_rt_thread_scratch = &ctx->pool.scratch[0];
   int32_t status =
       sy_model.entry(ctx->input_data, ctx->output_data, ctx->shapes);
   sy_rt_current_context = outer;
+  sy_rt_thread_scratch = outerScratch;
   if (status != 0) {
     sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
     ctx->error[0] = '\0';

@@ -17,6 +17,7 @@
 
 #include "switchyard/runtime/switchyard_abi.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -63,6 +64,17 @@ const char *sy_rt_last_error(const sy_context *ctx);
 void sy_rt_parallel_for(int64_t n, void (*fn)(void *env, int64_t begin,
                                               int64_t end),
                         void *env);
+
+/* Threads that sy_rt_parallel_for would use now (1 outside a context's run
+ * and inside a chunk), for kernels that size their work items. */
+int32_t sy_rt_num_threads(void);
+
+/* A 64-byte aligned buffer of at least `bytes` bytes owned by this thread's
+ * pool participant, valid until the next sy_rt_scratch call on the same
+ * thread (so a kernel must not call another kernel while it holds one).
+ * NULL outside a context's run or when memory is exhausted; callers then
+ * allocate for themselves. Micro-kernels use it for packed panels. */
+void *sy_rt_scratch(size_t bytes);
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,17 @@
 
 typedef void (*sy_rt_chunk_fn)(void *env, int64_t begin, int64_t end);
 
+/* One participant's scratch buffer (sy_rt_scratch): grown on demand, kept
+ * for the pool's lifetime so that steady-state runs do not allocate. */
+typedef struct sy_rt_scratch_slot {
+  void *data;
+  size_t size;
+} sy_rt_scratch_slot;
+
+/* The slot of the pool participant running on this thread (NULL outside a
+ * context's run). */
+extern _Thread_local sy_rt_scratch_slot *sy_rt_thread_scratch;
+
 /* `num_threads` participants: the thread calling sy_rt_parallel_for plus
  * `num_threads - 1` workers that sleep on `work_cv` between jobs. One job at
  * a time; its fields are written under `mu` only while no worker is inside
@@ -43,6 +54,9 @@ typedef struct sy_thread_pool {
   int32_t num_threads;
   int32_t num_workers; /* workers started (num_threads - 1 once created) */
   pthread_t *workers;
+  /* num_threads slots: [0] for the calling thread, [1 + i] for worker i. */
+  sy_rt_scratch_slot *scratch;
+  _Atomic int32_t next_worker_slot;
   pthread_mutex_t mu;
   pthread_cond_t work_cv; /* workers: a new job or shutdown */
   pthread_cond_t idle_cv; /* caller: chunks done, workers left the job */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 _Thread_local sy_context *sy_rt_current_context;
+_Thread_local sy_rt_scratch_slot *sy_rt_thread_scratch;
 
 /* More chunks than threads balance uneven work; this many per thread. */
 enum { kChunksPerThread = 4 };
@@ -56,6 +57,8 @@ static void runChunks(sy_thread_pool *pool, sy_rt_chunk_fn fn, void *env,
 static void *workerMain(void *arg) {
   sy_thread_pool *pool = arg;
   uint64_t seen = 0;
+  sy_rt_thread_scratch =
+      &pool->scratch[atomic_fetch_add(&pool->next_worker_slot, 1)];
   pthread_mutex_lock(&pool->mu);
   for (;;) {
     while (!pool->shutdown && pool->generation == seen)
@@ -83,6 +86,8 @@ int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads) {
   pool->num_threads = num_threads;
   pool->num_workers = 0;
   pool->workers = NULL;
+  pool->scratch = NULL;
+  atomic_init(&pool->next_worker_slot, 1);
   pool->generation = 0;
   pool->shutdown = 0;
   pool->active = 0;
@@ -103,6 +108,11 @@ int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads) {
     pthread_cond_destroy(&pool->work_cv);
     pthread_mutex_destroy(&pool->mu);
     return err;
+  }
+  pool->scratch = calloc((size_t)num_threads, sizeof(sy_rt_scratch_slot));
+  if (!pool->scratch) {
+    sy_rt_pool_destroy(pool);
+    return ENOMEM;
   }
   if (num_threads <= 1)
     return 0;
@@ -138,6 +148,11 @@ void sy_rt_pool_destroy(sy_thread_pool *pool) {
   free(pool->workers);
   pool->workers = NULL;
   pool->num_workers = 0;
+  if (pool->scratch)
+    for (int32_t i = 0; i < pool->num_threads; ++i)
+      free(pool->scratch[i].data);
+  free(pool->scratch);
+  pool->scratch = NULL;
   pthread_cond_destroy(&pool->idle_cv);
   pthread_cond_destroy(&pool->work_cv);
   pthread_mutex_destroy(&pool->mu);
@@ -181,4 +196,25 @@ void sy_rt_parallel_for(int64_t n,
   while (atomic_load(&pool->done_chunks) < num_chunks)
     pthread_cond_wait(&pool->idle_cv, &pool->mu);
   pthread_mutex_unlock(&pool->mu);
+}
+
+int32_t sy_rt_num_threads(void) {
+  sy_context *ctx = sy_rt_current_context;
+  return ctx && ctx->pool.num_workers > 0 ? ctx->pool.num_threads : 1;
+}
+
+void *sy_rt_scratch(size_t bytes) {
+  sy_rt_scratch_slot *slot = sy_rt_thread_scratch;
+  if (!slot)
+    return NULL;
+  if (slot->size < bytes) {
+    size_t size = (bytes + 63) & ~(size_t)63;
+    void *data = aligned_alloc(64, size);
+    if (!data)
+      return NULL;
+    free(slot->data);
+    slot->data = data;
+    slot->size = size;
+  }
+  return slot->data;
 }

@@ -2,8 +2,14 @@
 //
 // 1. Match f32 linalg.conv_2d_nchw_fchw on static, row-major contiguous
 //    memrefs with one image and unit strides.
-// 2. Call sy_ukernel_conv2d_s1(M, C, KH, KW, OH, OW, DH, DW, W, X, HP, WP,
-//    Y, ACCUMULATE) with the operands' addresses.
+// 2. Fold the producers the ONNX lowering marked (UkernelCall.h): when x is
+//    a buffer that a `sy.pad_begin` generic zero-pads from an unpadded
+//    source and nothing else reads, the kernel reads the source and pads
+//    itself; when y was just filled by a `sy.conv_bias` broadcast (or with
+//    zeros), the kernel writes bias + convolution instead of accumulating.
+//    The folded generics (and the padded buffer) are erased.
+// 3. Call sy_ukernel_conv2d_s1(M, C, KH, KW, OH, OW, DH, DW, W, X, H, W,
+//    PT, PL, BIAS, Y, FLAGS) with the operands' addresses.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +17,7 @@
 #include "passes/lower/UkernelCall.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -25,7 +32,69 @@ namespace {
 
 constexpr llvm::StringLiteral kConv = "sy_ukernel_conv2d_s1";
 constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
-constexpr unsigned kNumArgs = 14;
+constexpr unsigned kNumArgs = 17;
+
+/// The only op other than `except` and deallocations that uses `buffer`
+/// (itself a memref.alloc), or null.
+Operation *soleOtherUser(Value buffer, Operation *except) {
+  if (!buffer.getDefiningOp<memref::AllocOp>())
+    return nullptr;
+  Operation *other = nullptr;
+  for (Operation *user : buffer.getUsers()) {
+    if (user == except || isa<memref::DeallocOp>(user))
+      continue;
+    if (other && other != user)
+      return nullptr;
+    other = user;
+  }
+  return other;
+}
+
+/// The padding generic writing `x` (only written by it, only read by the
+/// convolution), with its unpadded source; null when x is not such a buffer.
+std::pair<linalg::GenericOp, Value> matchPadding(Value x, Operation *conv) {
+  auto pad = dyn_cast_or_null<linalg::GenericOp>(soleOtherUser(x, conv));
+  if (!pad || !pad->hasAttr(switchyard::kPadBeginAttr) ||
+      pad.getNumDpsInputs() != 0 || pad.getDpsInits()[0] != x ||
+      pad->getBlock() != conv->getBlock() || !pad->isBeforeInBlock(conv))
+    return {};
+  Value source;
+  pad.getRegion().walk([&](memref::LoadOp load) {
+    source = load.getMemRef();
+  });
+  if (!source || !switchyard::isF32RowMajorFrom(source.getType(), 4, 0))
+    return {};
+  // Nothing between the two may write the source.
+  for (Operation *op = pad->getNextNode(); op != conv; op = op->getNextNode())
+    if (llvm::is_contained(op->getOperands(), source))
+      return {};
+  return {pad, source};
+}
+
+/// The op that last set all of `y` before `conv` when it is a bias
+/// broadcast (returns the generic and the bias [1, M, 1, 1]) or a zero
+/// fill (returns the fill and a null bias), with no use of y in between.
+std::pair<Operation *, Value> matchInit(Value y, Operation *conv) {
+  for (Operation *op = conv->getPrevNode(); op; op = op->getPrevNode()) {
+    if (!llvm::is_contained(op->getOperands(), y))
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      if (fill.getDpsInits()[0] == y &&
+          matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
+        return {fill, Value()};
+      return {};
+    }
+    auto bias = dyn_cast<linalg::GenericOp>(op);
+    if (!bias || !bias->hasAttr(switchyard::kConvBiasAttr) ||
+        bias.getNumDpsInputs() != 1 || bias.getDpsInits()[0] != y)
+      return {};
+    Value b = bias.getDpsInputs()[0];
+    if (!switchyard::isF32RowMajorFrom(b.getType(), 4, 0))
+      return {};
+    return {bias, b};
+  }
+  return {};
+}
 
 struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -43,26 +112,54 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
         !switchyard::isF32RowMajorFrom(w.getType(), 4, 0) ||
         !switchyard::isF32RowMajorFrom(y.getType(), 4, 0))
       return rewriter.notifyMatchFailure(op, "not contiguous static f32");
-    ArrayRef<int64_t> xs = cast<MemRefType>(x.getType()).getShape();
     ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
     ArrayRef<int64_t> ys = cast<MemRefType>(y.getType()).getShape();
-    if (xs[0] != 1)
+    if (cast<MemRefType>(x.getType()).getDimSize(0) != 1)
       return rewriter.notifyMatchFailure(op, "more than one image");
     auto dil = llvm::to_vector(op.getDilations().getValues<int64_t>());
+
+    // x, or the unpadded source of a padding generic.
+    Value input = x;
+    SmallVector<int64_t, 2> padBegin = {0, 0};
+    auto [pad, source] = matchPadding(x, op);
+    if (pad) {
+      input = source;
+      auto begin = pad->getAttrOfType<DenseI64ArrayAttr>(
+          switchyard::kPadBeginAttr);
+      if (!begin || begin.size() != 2)
+        return rewriter.notifyMatchFailure(op, "malformed sy.pad_begin");
+      padBegin.assign(begin.asArrayRef().begin(), begin.asArrayRef().end());
+    }
+    ArrayRef<int64_t> xs = cast<MemRefType>(input.getType()).getShape();
+    auto [init, bias] = matchInit(y, op);
 
     Location loc = op.getLoc();
     auto i64 = [&](int64_t v) -> Value {
       return arith::ConstantIntOp::create(rewriter, loc, v, 64);
     };
-    Value px = switchyard::memrefAddressAndStrides(rewriter, loc, x).first;
+    Value px = switchyard::memrefAddressAndStrides(rewriter, loc, input).first;
     Value pw = switchyard::memrefAddressAndStrides(rewriter, loc, w).first;
     Value py = switchyard::memrefAddressAndStrides(rewriter, loc, y).first;
-    SmallVector<Value> args = {i64(ws[0]), i64(ws[1]), i64(ws[2]), i64(ws[3]),
-                               i64(ys[2]), i64(ys[3]), i64(dil[0]), i64(dil[1]),
-                               pw,         px,         i64(xs[2]), i64(xs[3]),
-                               py,         i64(kAccumulate)};
+    Value pb = bias ? switchyard::memrefAddressAndStrides(rewriter, loc, bias)
+                          .first
+                    : i64(0);
+    SmallVector<Value> args = {
+        i64(ws[0]), i64(ws[1]),      i64(ws[2]),      i64(ws[3]),
+        i64(ys[2]), i64(ys[3]),      i64(dil[0]),     i64(dil[1]),
+        pw,         px,              i64(xs[2]),      i64(xs[3]),
+        i64(padBegin[0]), i64(padBegin[1]), pb, py,
+        i64(init ? 0 : kAccumulate)};
     func::CallOp::create(rewriter, loc, kConv, TypeRange{}, args);
     rewriter.eraseOp(op);
+    if (init)
+      rewriter.eraseOp(init);
+    if (pad) {
+      rewriter.eraseOp(pad);
+      // The padded buffer is now unused but for its deallocation.
+      for (Operation *user : llvm::make_early_inc_range(x.getUsers()))
+        rewriter.eraseOp(user);
+      rewriter.eraseOp(x.getDefiningOp());
+    }
     return success();
   }
 };

@@ -17,6 +17,17 @@
 
 namespace switchyard {
 
+/// Hints that the ONNX lowering leaves on the producers of a unit-stride
+/// convolution's operands, so that sy-lower-conv-to-ukernel can fold them
+/// into the kernel call after bufferization (a generic keeps its
+/// discardable attributes through one-shot bufferization):
+/// - kPadBeginAttr (dense i64 array, leading zeros per spatial dim) on the
+///   generic that zero-pads x; its body loads the unpadded x.
+/// - kConvBiasAttr (unit) on the generic that broadcasts the bias [1,M,1,1]
+///   into the output before the convolution accumulates onto it.
+constexpr llvm::StringLiteral kPadBeginAttr = "sy.pad_begin";
+constexpr llvm::StringLiteral kConvBiasAttr = "sy.conv_bias";
+
 /// The address of `memref`'s first element as i64 and its strides as i64.
 inline std::pair<mlir::Value, llvm::SmallVector<mlir::Value>>
 memrefAddressAndStrides(mlir::OpBuilder &b, mlir::Location loc,

@@ -1,7 +1,7 @@
 //===- UkernelTest.cpp - the runtime's micro-kernels ----------------------===//
 //
 // sy_ukernel_sgemm against a float64 triple loop written here, over shapes
-// that hit every tail of the 8 x 32 register block and the K blocking, with
+// that hit every tail of the 12 x 32 register block and the K blocking, with
 // and without accumulation, strided (lda/ldb/ldc larger than the row), and
 // on a thread pool.
 //
@@ -106,63 +106,89 @@ TEST(Sgemm, LargeEnoughToThread) {
 
 namespace {
 
-/// sy_ukernel_conv2d_s1 against a float64 direct convolution over the same
-/// padded input, accumulating onto a random initial y (the bias).
-void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
-             int64_t dw, int64_t hp, int64_t wp, bool threaded,
-             int64_t extraFlags) {
-  int64_t oh = hp - (kh - 1) * dh, ow = wp - (kw - 1) * dw;
+/// sy_ukernel_conv2d_s1 against a float64 direct convolution over the
+/// zero-padded input (padding pt/pl/pb/pr around an h x wd image), with or
+/// without a bias, accumulating onto a random initial y or overwriting it.
+struct ConvCase {
+  int64_t m, c, kh, kw, dh, dw, h, wd, pt, pl, pb, pr;
+  bool bias, accumulate;
+};
+
+void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags) {
+  int64_t oh = cs.h + cs.pt + cs.pb - (cs.kh - 1) * cs.dh;
+  int64_t ow = cs.wd + cs.pl + cs.pr - (cs.kw - 1) * cs.dw;
   ASSERT_GT(oh, 0);
   ASSERT_GT(ow, 0);
-  std::mt19937 gen(m * 7 + c * 3 + hp);
+  std::mt19937 gen(cs.m * 7 + cs.c * 3 + cs.h + cs.pt);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> w(m * c * kh * kw), x(c * hp * wp), y(m * oh * ow);
+  std::vector<float> w(cs.m * cs.c * cs.kh * cs.kw), x(cs.c * cs.h * cs.wd),
+      y(cs.m * oh * ow), bias(cs.m);
   for (float &v : w) v = dist(gen);
   for (float &v : x) v = dist(gen);
   for (float &v : y) v = dist(gen);
+  for (float &v : bias) v = dist(gen);
   std::vector<float> y0 = y;
   sy_context *ctx = nullptr;
   if (threaded)
     ASSERT_EQ(sy_rt_create(&ctx, 2), SY_OK);
-  sy_ukernel_conv2d_s1(m, c, kh, kw, oh, ow, dh, dw,
-                       reinterpret_cast<intptr_t>(w.data()),
-                       reinterpret_cast<intptr_t>(x.data()), hp, wp,
-                       reinterpret_cast<intptr_t>(y.data()),
-                       SY_UK_ACCUMULATE | extraFlags);
+  sy_ukernel_conv2d_s1(
+      cs.m, cs.c, cs.kh, cs.kw, oh, ow, cs.dh, cs.dw,
+      reinterpret_cast<intptr_t>(w.data()),
+      reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd, cs.pt, cs.pl,
+      cs.bias ? reinterpret_cast<intptr_t>(bias.data()) : 0,
+      reinterpret_cast<intptr_t>(y.data()),
+      (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags);
   if (ctx)
     sy_rt_destroy(ctx);
-  for (int64_t mi = 0; mi < m; ++mi)
+  for (int64_t mi = 0; mi < cs.m; ++mi)
     for (int64_t r = 0; r < oh; ++r)
       for (int64_t j = 0; j < ow; ++j) {
-        double want = y0[(mi * oh + r) * ow + j], mag = std::fabs(want);
-        for (int64_t ci = 0; ci < c; ++ci)
-          for (int64_t u = 0; u < kh; ++u)
-            for (int64_t v = 0; v < kw; ++v) {
-              double t = double(w[((mi * c + ci) * kh + u) * kw + v]) *
-                         double(x[(ci * hp + r + u * dh) * wp + j + v * dw]);
+        double want = (cs.accumulate ? y0[(mi * oh + r) * ow + j] : 0.0) +
+                      (cs.bias ? bias[mi] : 0.0);
+        double mag = std::fabs(want);
+        for (int64_t ci = 0; ci < cs.c; ++ci)
+          for (int64_t u = 0; u < cs.kh; ++u)
+            for (int64_t v = 0; v < cs.kw; ++v) {
+              int64_t iy = r + u * cs.dh - cs.pt, ix = j + v * cs.dw - cs.pl;
+              if (iy < 0 || iy >= cs.h || ix < 0 || ix >= cs.wd)
+                continue;
+              double t =
+                  double(w[((mi * cs.c + ci) * cs.kh + u) * cs.kw + v]) *
+                  double(x[(ci * cs.h + iy) * cs.wd + ix]);
               want += t;
               mag += std::fabs(t);
             }
         ASSERT_NEAR(y[(mi * oh + r) * ow + j], want,
-                    1e-6 * (c * kh * kw + 1) * (mag + 1))
+                    1e-6 * (cs.c * cs.kh * cs.kw + 1) * (mag + 1))
             << "m=" << mi << " r=" << r << " j=" << j;
       }
 }
 
 /// SIMD and portable bodies alike.
-void runConv(int64_t m, int64_t c, int64_t kh, int64_t kw, int64_t dh,
-             int64_t dw, int64_t hp, int64_t wp, bool threaded) {
-  runConv(m, c, kh, kw, dh, dw, hp, wp, threaded, 0);
-  runConv(m, c, kh, kw, dh, dw, hp, wp, threaded, SY_UK_PORTABLE);
+void runConv(const ConvCase &cs, bool threaded) {
+  runConv(cs, threaded, 0);
+  runConv(cs, threaded, SY_UK_PORTABLE);
 }
 
 TEST(Conv2D, ShapesTailsDilations) {
-  runConv(1, 1, 1, 1, 1, 1, 1, 1, false);
-  runConv(13, 3, 3, 3, 1, 1, 9, 40, false);   // m tail, ow = 38 (32 + 6)
-  runConv(8, 5, 3, 2, 2, 3, 11, 17, false);   // dilations, odd kernel
-  runConv(4, 40, 3, 3, 1, 1, 6, 6, false);    // K = 360 spans two K blocks
+  // m, c, kh, kw, dh, dw, h, wd, pt, pl, pb, pr, bias, accumulate
+  runConv({1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, false, true}, false);
+  runConv({13, 3, 3, 3, 1, 1, 9, 40, 0, 0, 0, 0, false, true}, false);
+  runConv({8, 5, 3, 2, 2, 3, 11, 17, 0, 0, 0, 0, true, false}, false);
+  runConv({4, 40, 3, 3, 1, 1, 6, 6, 0, 0, 0, 0, false, false}, false);
 }
 
-TEST(Conv2D, Threaded) { runConv(16, 16, 3, 3, 1, 1, 30, 58, true); }
+TEST(Conv2D, Padding) {
+  // Symmetric "same" padding, output rows shorter than a register block.
+  runConv({13, 3, 3, 3, 1, 1, 9, 9, 1, 1, 1, 1, true, false}, false);
+  // Asymmetric and large padding (whole output rows/columns of padding),
+  // dilation, rows that cross a 32-column panel.
+  runConv({5, 4, 3, 5, 2, 1, 7, 30, 3, 0, 1, 6, false, true}, false);
+  runConv({16, 2, 7, 7, 1, 1, 5, 5, 3, 3, 3, 3, true, true}, false);
+}
+
+TEST(Conv2D, Threaded) {
+  runConv({16, 16, 3, 3, 1, 1, 30, 58, 1, 1, 1, 1, true, false}, true);
+}
 
 } // namespace

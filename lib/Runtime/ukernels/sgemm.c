@@ -1,98 +1,125 @@
-/*===- sgemm.c - fp32 GEMM micro-kernel: dispatch and portable body -------===*
+/*===- sgemm.c - fp32 GEMM: threading, dispatch and the portable body -----===*
  *
- * Blocking: K in blocks of KC so an NR-column panel of B (KC x NR floats)
- * stays in L1 while MR-row blocks of A stream past it; C is updated in place
- * once per K block. The AVX-512 body (sgemm_x86_64_avx512.c) is chosen at run
- * time when the CPU has it; this file's portable body is the fallback and
- * the reference the unit test compares both against.
+ * sy_gemm (gemm.h) cuts C into tiles of rows x columns, the work items of
+ * the context's thread pool; each tile runs the AVX-512 body
+ * (sgemm_x86_64_avx512.c) when the CPU has it, else this file's portable
+ * body, which is also the reference the unit tests compare both against.
  *===----------------------------------------------------------------------===*/
 #include "lib/Runtime/ModelDescriptor.h"
+#include "lib/Runtime/ukernels/gemm.h"
 #include "lib/Runtime/ukernels/ukernels.h"
 
 #include <stddef.h>
 #include <string.h>
 
-/* Defined in sgemm_x86_64_avx512.c; each returns 0 when the CPU lacks
- * AVX-512. */
-int sy_ukernel_sgemm_panel_avx512(int64_t m, int64_t n0, int64_t n1,
-                                  int64_t k, const float *a, int64_t lda,
-                                  const float *b, int64_t ldb, float *c,
-                                  int64_t ldc, int64_t flags);
-int sy_ukernel_sgemm_rows_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                                 const float *a, int64_t lda,
-                                 const float *const *brows, float *c,
-                                 int64_t ldc, int64_t flags);
+/* Work items are tiles of C. Columns are cut into tiles of at most
+ * kMaxTileCols (the SIMD body's column block), as many as a multiple of the
+ * thread count so that every thread gets the same share; rows are cut (in
+ * multiples of the 12-row register block, at least kMinTileRows) only when
+ * there are fewer column tiles than threads, because every row tile packs
+ * its own copy of the B panels. */
+enum { kMaxTileCols = 512, kMinTileCols = 64, kMinTileRows = 48 };
 
-/* The portable body of both entry points: B row p starts at brows[p] when a
- * row table is given, else at b + p * ldb. */
-static void sgemm_portable(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                           const float *a, int64_t lda, const float *b,
-                           int64_t ldb, const float *const *brows, float *c,
-                           int64_t ldc, int64_t flags) {
+static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                         const float *a, int64_t lda, const sy_gemm_b *b,
+                         const float *bias, float *c, int64_t ldc,
+                         int64_t flags) {
   for (int64_t i = 0; i < m; ++i) {
     float *crow = c + i * ldc;
     if (!(flags & SY_UK_ACCUMULATE))
       memset(crow + n0, 0, (size_t)(n1 - n0) * sizeof(float));
+    if (bias)
+      for (int64_t j = n0; j < n1; ++j)
+        crow[j] += bias[i];
     for (int64_t p = 0; p < k; ++p) {
       float av = a[i * lda + p];
-      const float *brow = brows ? brows[p] : b + p * ldb;
-      for (int64_t j = n0; j < n1; ++j)
-        crow[j] += av * brow[j];
+      if (b->kw == 0) {
+        const float *brow = b->data + p * b->ld;
+        for (int64_t j = n0; j < n1; ++j)
+          crow[j] += av * brow[j];
+      } else {
+        for (int64_t j = n0; j < n1; ++j)
+          crow[j] += av * sy_gemm_b_get(b, p, j);
+      }
     }
   }
+}
+
+static void gemmBlock(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                      const float *a, int64_t lda, const sy_gemm_b *b,
+                      const float *bias, float *c, int64_t ldc,
+                      int64_t flags) {
+  if (m <= 0 || n1 <= n0)
+    return;
+  if (!(flags & SY_UK_PORTABLE) &&
+      sy_gemm_block_avx512(m, n0, n1, k, a, lda, b, bias, c, ldc, flags))
+    return;
+  gemmPortable(m, n0, n1, k, a, lda, b, bias, c, ldc, flags);
+}
+
+typedef struct {
+  int64_t m, n, k, lda, ldc, flags, tileRows, tileCols, colTiles;
+  const float *a;
+  const sy_gemm_b *b;
+  const float *bias;
+  float *c;
+} gemm_job;
+
+static void gemmTiles(void *env, int64_t begin, int64_t end) {
+  const gemm_job *j = (const gemm_job *)env;
+  for (int64_t t = begin; t < end; ++t) {
+    int64_t i0 = (t / j->colTiles) * j->tileRows;
+    int64_t n0 = (t % j->colTiles) * j->tileCols;
+    int64_t rows = j->m - i0 < j->tileRows ? j->m - i0 : j->tileRows;
+    int64_t n1 = n0 + j->tileCols < j->n ? n0 + j->tileCols : j->n;
+    gemmBlock(rows, n0, n1, j->k, j->a + i0 * j->lda, j->lda, j->b,
+              j->bias ? j->bias + i0 : NULL, j->c + i0 * j->ldc, j->ldc,
+              j->flags);
+  }
+}
+
+void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+             const sy_gemm_b *b, const float *bias, float *c, int64_t ldc,
+             int64_t flags) {
+  if (m <= 0 || n <= 0)
+    return;
+  /* Small problems are not worth waking the pool. */
+  if ((double)m * (double)n * (double)k < 65536.0) {
+    gemmBlock(m, 0, n, k, a, lda, b, bias, c, ldc, flags);
+    return;
+  }
+  int64_t threads = sy_rt_num_threads();
+  int64_t colTiles = threads;
+  while ((n + colTiles - 1) / colTiles > kMaxTileCols)
+    colTiles += threads;
+  int64_t tileCols = (n + colTiles - 1) / colTiles;
+  if (tileCols < kMinTileCols)
+    tileCols = kMinTileCols < n ? kMinTileCols : n;
+  tileCols = (tileCols + 15) / 16 * 16; /* whole half-panels */
+  colTiles = (n + tileCols - 1) / tileCols;
+  int64_t rowTiles = colTiles >= threads ? 1 : threads / colTiles;
+  int64_t maxRowTiles = (m + kMinTileRows - 1) / kMinTileRows;
+  if (rowTiles > maxRowTiles)
+    rowTiles = maxRowTiles;
+  int64_t tileRows = (m + rowTiles - 1) / rowTiles;
+  tileRows = (tileRows + 11) / 12 * 12;
+  rowTiles = (m + tileRows - 1) / tileRows;
+  gemm_job job = {m,        n,        k,        lda, ldc, flags, tileRows,
+                  tileCols, colTiles, a,        b,   bias, c};
+  sy_rt_parallel_for(rowTiles * colTiles, gemmTiles, &job);
+}
+
+void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
+                      intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
+                      int64_t flags) {
+  sy_gemm_b bm = {(const float *)b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  sy_gemm(m, n, k, (const float *)a, lda, &bm, NULL, (float *)c, ldc, flags);
 }
 
 void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
                             const float *a, int64_t lda, const float *b,
                             int64_t ldb, float *c, int64_t ldc,
                             int64_t flags) {
-  if (m <= 0 || n1 <= n0)
-    return;
-  if (!(flags & SY_UK_PORTABLE) &&
-      sy_ukernel_sgemm_panel_avx512(m, n0, n1, k, a, lda, b, ldb, c, ldc,
-                                    flags))
-    return;
-  sgemm_portable(m, n0, n1, k, a, lda, b, ldb, NULL, c, ldc, flags);
-}
-
-void sy_ukernel_sgemm_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                           const float *a, int64_t lda,
-                           const float *const *brows, float *c, int64_t ldc,
-                           int64_t flags) {
-  if (m <= 0 || n1 <= n0)
-    return;
-  if (!(flags & SY_UK_PORTABLE) &&
-      sy_ukernel_sgemm_rows_avx512(m, n0, n1, k, a, lda, brows, c, ldc, flags))
-    return;
-  sgemm_portable(m, n0, n1, k, a, lda, NULL, 0, brows, c, ldc, flags);
-}
-
-typedef struct {
-  int64_t m, n, k, lda, ldb, ldc, flags, chunk;
-  const float *a, *b;
-  float *c;
-} sgemm_job;
-
-/* Work items are column chunks (multiples of 64 columns). */
-static void sgemm_task(void *env, int64_t begin, int64_t end) {
-  const sgemm_job *j = (const sgemm_job *)env;
-  int64_t n0 = begin * j->chunk;
-  int64_t n1 = end * j->chunk < j->n ? end * j->chunk : j->n;
-  sy_ukernel_sgemm_panel(j->m, n0, n1, j->k, j->a, j->lda, j->b, j->ldb, j->c,
-                         j->ldc, j->flags);
-}
-
-void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
-                      intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
-                      int64_t flags) {
-  if (m <= 0 || n <= 0)
-    return;
-  sgemm_job job = {m, n, k, lda, ldb, ldc, flags, 64,
-                   (const float *)a, (const float *)b, (float *)c};
-  int64_t chunks = (n + job.chunk - 1) / job.chunk;
-  /* Small problems are not worth waking the pool. */
-  if ((double)m * (double)n * (double)k < 65536.0)
-    sgemm_task(&job, 0, chunks);
-  else
-    sy_rt_parallel_for(chunks, sgemm_task, &job);
+  sy_gemm_b bm = {b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  gemmBlock(m, n0, n1, k, a, lda, &bm, NULL, c, ldc, flags);
 }

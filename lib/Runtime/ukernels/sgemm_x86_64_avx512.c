@@ -1,116 +1,209 @@
 /*===- sgemm_x86_64_avx512.c - fp32 GEMM body for AVX-512 -----------------===*
  *
- * MR x NR = 12 x 32 register block: 24 zmm accumulators, two zmm of a B row
- * and one broadcast of A per k step (28 of the 32 zmm registers); row tails
- * take 4-row blocks, then single rows. B is read in place (row-major rows are
- * contiguous along N, so no packing is needed), or, for the direct
- * convolution, through a table of row pointers; K is blocked by KC so the
- * B panel stays in L1. Column tails use masked loads/stores; row tails run
- * the same code with fewer rows.
+ * Goto-style blocking. For each block of NC columns and KC rows of K, the B
+ * block is packed into NR-column panels ([kc][32] contiguous, zero-padded
+ * past the last column), so the micro-kernel reads B with aligned loads
+ * whatever B's leading dimension (a row-major B whose rows are 4 KiB apart
+ * would otherwise map every row to the same L1 sets) and whatever its form
+ * (the convolution's implicit im2col matrix is gathered here, row segment by
+ * row segment). Each MR-row slice of A is copied to a padded buffer and
+ * stays in L1 while the micro-kernel sweeps it across the packed panels.
+ *
+ * Register block: MR x NR = 12 x 32, 24 zmm accumulators, two zmm of a B
+ * row and one broadcast of A per k step; row tails use 8- and 4-row
+ * variants, column tails masked loads/stores of C.
  *===----------------------------------------------------------------------===*/
+#include "lib/Runtime/ModelDescriptor.h"
+#include "lib/Runtime/ukernels/gemm.h"
+#include "lib/Runtime/ukernels/ukernels.h"
+
 #include <immintrin.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define SY_TARGET __attribute__((target("avx512f,fma")))
-enum { MR = 12, KC = 256 };
+#define SY_INLINE static inline SY_TARGET __attribute__((always_inline))
 
-/* c[0..rows) x [j, j+32) (+)= a[rows x kc] * B[kc x 32]. B row p starts at
- * brows[p] when a row table is given (direct convolution), else at
- * b + p * ldb (GEMM); every caller passes one of them as a literal NULL, so
- * the inlined copies carry no branch. Masks cover the column tail; `rows`
- * is a compile-time constant at each call site. */
-static inline SY_TARGET __attribute__((always_inline)) void
-block(int rows, int64_t kc, const float *a, int64_t lda, const float *b,
-      int64_t ldb, const float *const *brows, int64_t j, float *c,
-      int64_t ldc, __mmask16 m0, __mmask16 m1, int load_c) {
-  __m512 acc0[MR], acc1[MR];
-  for (int r = 0; r < rows; ++r) {
-    acc0[r] = load_c ? _mm512_maskz_loadu_ps(m0, c + r * ldc)
-                     : _mm512_setzero_ps();
-    acc1[r] = load_c ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16)
-                     : _mm512_setzero_ps();
+enum { MR = 12, NR = 32, KC = 256, NC = 512, LDAP = KC + 16 };
+
+static __mmask16 maskFirst(int64_t n) {
+  return n >= 16 ? (__mmask16)0xFFFF
+         : n <= 0 ? (__mmask16)0
+                  : (__mmask16)((1u << n) - 1);
+}
+
+/* Bit L set for the lanes L of a 32-lane panel row with lo <= L < hi. */
+static inline uint32_t laneRange(int64_t lo, int64_t hi) {
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > NR ? NR : hi;
+  if (hi <= lo)
+    return 0;
+  uint32_t below = hi == NR ? 0xFFFFFFFFu : (1u << hi) - 1;
+  return below & ~((1u << lo) - 1);
+}
+
+/* Packs rows [p0, p0 + kc) and columns [j0, j0 + cols) of B (cols <= NR)
+ * into bp[p][NR], zero past `cols`. */
+static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
+                            int64_t j0, int64_t cols, float *bp) {
+  if (b->kw == 0) {
+    __mmask16 lo = maskFirst(cols), hi = maskFirst(cols - 16);
+    const float *src = b->data + p0 * b->ld + j0;
+    for (int64_t p = 0; p < kc; ++p, src += b->ld, bp += NR) {
+      _mm512_store_ps(bp, _mm512_maskz_loadu_ps(lo, src));
+      _mm512_store_ps(bp + 16, _mm512_maskz_loadu_ps(hi, src + 16));
+    }
+    return;
   }
-  for (int64_t p = 0; p < kc; ++p) {
-    const float *bp = (brows ? brows[p] : b + p * ldb) + j;
-    __m512 b0 = _mm512_maskz_loadu_ps(m0, bp);
-    __m512 b1 = _mm512_maskz_loadu_ps(m1, bp + 16);
-    for (int r = 0; r < rows; ++r) {
-      __m512 av = _mm512_set1_ps(a[r * lda + p]);
+  /* Implicit im2col: the panel's columns are output positions j0.. that
+   * cross output rows; the lanes of each row segment read one row of x
+   * (unit stride). Each segment is one masked load per half-panel whose
+   * mask also drops the lanes that fall in the padding, so those stay zero;
+   * masked-off lanes are never accessed (AVX-512 suppresses their faults),
+   * which lets `src` point outside x for them. The segments are the same
+   * for every p, so they are computed once. */
+  int64_t segRow[NR], segCol[NR], numSegs = 0;
+  uint32_t segLanes[NR];
+  for (int64_t t = 0; t < cols;) {
+    int64_t j = j0 + t, r = j / b->ow, col = j % b->ow;
+    int64_t len = b->ow - col < cols - t ? b->ow - col : cols - t;
+    segLanes[numSegs] = laneRange(t, t + len);
+    segRow[numSegs] = r - b->pt;
+    segCol[numSegs++] = col - b->pl - t; /* x column of lane 0 */
+    t += len;
+  }
+  int64_t v = p0 % b->kw, u = (p0 / b->kw) % b->kh, ch = p0 / (b->kw * b->kh);
+  for (int64_t p = 0; p < kc; ++p, bp += NR) {
+    const float *plane = b->data + ch * b->h * b->w;
+    __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
+    for (int64_t s = 0; s < numSegs; ++s) {
+      int64_t iy = segRow[s] + u * b->dh, ix0 = segCol[s] + v * b->dw;
+      if (iy < 0 || iy >= b->h)
+        continue;
+      uint32_t lanes = segLanes[s] & laneRange(-ix0, b->w - ix0);
+      const float *src = plane + iy * b->w + ix0;
+      lo = _mm512_mask_loadu_ps(lo, (__mmask16)lanes, src);
+      hi = _mm512_mask_loadu_ps(hi, (__mmask16)(lanes >> 16), src + 16);
+    }
+    _mm512_store_ps(bp, lo);
+    _mm512_store_ps(bp + 16, hi);
+    if (++v == b->kw) {
+      v = 0;
+      if (++u == b->kh) {
+        u = 0;
+        ++ch;
+      }
+    }
+  }
+}
+
+/* Packs rows [0, rows) of A and K columns [0, kc) into ap[r][LDAP], zero
+ * rows past `rows`: row copies (vectorized memcpy), where a [kc][MR]
+ * transpose cost 16% of the GEMM. The padded pitch spreads the rows over
+ * different L1 sets; the micro-kernel's broadcasts address them with
+ * constant displacements. */
+SY_INLINE void packA(int R, int64_t rows, int64_t kc, const float *a,
+                     int64_t lda, float *ap) {
+  for (int64_t r = 0; r < R; ++r) {
+    if (r < rows)
+      memcpy(ap + r * LDAP, a + r * lda, (size_t)kc * sizeof(float));
+    else
+      memset(ap + r * LDAP, 0, (size_t)kc * sizeof(float));
+  }
+}
+
+/* c[0, rows) x [0, 32) (+)= ap[R][LDAP] * bp[kc][NR]; R is a constant at
+ * every call site, so the accumulators stay in registers. */
+SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
+                     float *c, int64_t ldc, int64_t rows, __mmask16 m0,
+                     __mmask16 m1, int accumulate, const float *bias) {
+  __m512 acc0[MR], acc1[MR];
+  for (int r = 0; r < R; ++r) {
+    acc0[r] = _mm512_setzero_ps();
+    acc1[r] = _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < kc; ++p, ++ap, bp += NR) {
+    __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
+    for (int r = 0; r < R; ++r) {
+      __m512 av = _mm512_set1_ps(ap[r * LDAP]);
       acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
       acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
     }
   }
-  for (int r = 0; r < rows; ++r) {
-    _mm512_mask_storeu_ps(c + r * ldc, m0, acc0[r]);
-    _mm512_mask_storeu_ps(c + r * ldc + 16, m1, acc1[r]);
-  }
-}
-
-/* One K block over columns [n0, n1) and all m rows: 12-row blocks, then
- * 4-row blocks, then single rows. */
-static inline SY_TARGET __attribute__((always_inline)) void
-kblock(int64_t m, int64_t n0, int64_t n1, int64_t kc, const float *a,
-       int64_t lda, const float *b, int64_t ldb, const float *const *brows,
-       float *c, int64_t ldc, int load_c) {
-  for (int64_t j = n0; j < n1; j += 32) {
-    int64_t cols = n1 - j;
-    __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
-    __mmask16 m1 = cols >= 32   ? 0xFFFF
-                   : cols <= 16 ? 0
-                                : (__mmask16)((1u << (cols - 16)) - 1);
-    int64_t i = 0;
-    for (; i + MR <= m; i += MR)
-      block(MR, kc, a + i * lda, lda, b, ldb, brows, j, c + i * ldc + j, ldc,
-            m0, m1, load_c);
-    for (; i + 4 <= m; i += 4)
-      block(4, kc, a + i * lda, lda, b, ldb, brows, j, c + i * ldc + j, ldc,
-            m0, m1, load_c);
-    for (; i < m; ++i)
-      block(1, kc, a + i * lda, lda, b, ldb, brows, j, c + i * ldc + j, ldc,
-            m0, m1, load_c);
-  }
-}
-
-/* GEMM: blocks K by KC so a B panel stays in L1. */
-static SY_TARGET void panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                            const float *a, int64_t lda, const float *b,
-                            int64_t ldb, float *c, int64_t ldc, int accumulate) {
-  for (int64_t p0 = 0; p0 < k || p0 == 0; p0 += KC) {
-    int64_t kc = k - p0 < KC ? k - p0 : KC;
-    kblock(m, n0, n1, kc, a + p0, lda, b + p0 * ldb, ldb, NULL, c, ldc,
-           accumulate || p0 > 0);
-    if (k == 0)
+  for (int r = 0; r < R; ++r) {
+    if (r >= rows)
       break;
+    float *crow = c + r * ldc;
+    if (accumulate) {
+      acc0[r] = _mm512_add_ps(acc0[r], _mm512_maskz_loadu_ps(m0, crow));
+      acc1[r] = _mm512_add_ps(acc1[r], _mm512_maskz_loadu_ps(m1, crow + 16));
+    }
+    if (bias) {
+      acc0[r] = _mm512_add_ps(acc0[r], _mm512_set1_ps(bias[r]));
+      acc1[r] = _mm512_add_ps(acc1[r], _mm512_set1_ps(bias[r]));
+    }
+    _mm512_mask_storeu_ps(crow, m0, acc0[r]);
+    _mm512_mask_storeu_ps(crow + 16, m1, acc1[r]);
   }
 }
 
-int sy_ukernel_sgemm_panel_avx512(int64_t m, int64_t n0, int64_t n1,
-                                  int64_t k, const float *a, int64_t lda,
-                                  const float *b, int64_t ldb, float *c,
-                                  int64_t ldc, int64_t flags) {
+/* One R-row slice of A against every packed panel of the column block. */
+SY_INLINE void slice(int R, int64_t rows, int64_t kc, const float *a,
+                     int64_t lda, const float *bpack, int64_t cols, float *c,
+                     int64_t ldc, int accumulate, const float *bias,
+                     float *apack) {
+  packA(R, rows, kc, a, lda, apack);
+  for (int64_t t = 0; t < cols; t += NR, bpack += kc * NR)
+    micro(R, kc, apack, bpack, c + t, ldc, rows, maskFirst(cols - t),
+          maskFirst(cols - t - 16), accumulate, bias);
+}
+
+static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                                const float *a, int64_t lda,
+                                const sy_gemm_b *b, const float *bias,
+                                float *c, int64_t ldc, int accumulate,
+                                float *bpack, float *apack) {
+  for (int64_t jc = n0; jc < n1; jc += NC) {
+    int64_t cols = n1 - jc < NC ? n1 - jc : NC;
+    for (int64_t p0 = 0; p0 < k; p0 += KC) {
+      int64_t kc = k - p0 < KC ? k - p0 : KC;
+      for (int64_t t = 0; t < cols; t += NR)
+        packB(b, p0, kc, jc + t, cols - t < NR ? cols - t : NR,
+              bpack + t * kc);
+      /* The bias joins the first K block; later ones accumulate. */
+      int acc = accumulate || p0 > 0;
+      const float *bi = p0 == 0 ? bias : NULL;
+      for (int64_t i = 0; i < m; i += MR) {
+        int64_t rows = m - i < MR ? m - i : MR;
+        const float *ai = a + i * lda + p0, *bii = bi ? bi + i : NULL;
+        float *ci = c + i * ldc + jc;
+        if (rows > 8)
+          slice(12, rows, kc, ai, lda, bpack, cols, ci, ldc, acc, bii, apack);
+        else if (rows > 4)
+          slice(8, rows, kc, ai, lda, bpack, cols, ci, ldc, acc, bii, apack);
+        else
+          slice(4, rows, kc, ai, lda, bpack, cols, ci, ldc, acc, bii, apack);
+      }
+    }
+  }
+}
+
+int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                         const float *a, int64_t lda, const sy_gemm_b *b,
+                         const float *bias, float *c, int64_t ldc,
+                         int64_t flags) {
   /* libgcc's cpu model is initialized by a constructor; reading it is cheap. */
   if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("fma"))
     return 0;
-  panel(m, n0, n1, k, a, lda, b, ldb, c, ldc, (int)(flags & 1));
-  return 1;
-}
-
-/* Direct convolution: one K block whose B rows come from a pointer table
- * (the caller blocks K and builds the table). */
-static SY_TARGET void panel_rows(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                                 const float *a, int64_t lda,
-                                 const float *const *brows, float *c,
-                                 int64_t ldc, int accumulate) {
-  kblock(m, n0, n1, k, a, lda, NULL, 0, brows, c, ldc, accumulate);
-}
-
-int sy_ukernel_sgemm_rows_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                                 const float *a, int64_t lda,
-                                 const float *const *brows, float *c,
-                                 int64_t ldc, int64_t flags) {
-  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("fma"))
+  int accumulate = (int)(flags & SY_UK_ACCUMULATE);
+  if (k == 0) /* nothing to multiply: the portable body sets C */
     return 0;
-  panel_rows(m, n0, n1, k, a, lda, brows, c, ldc, (int)(flags & 1));
+  size_t bytes = (size_t)(KC * NC + LDAP * MR) * sizeof(float);
+  float *scratch = sy_rt_scratch(bytes), *owned = NULL;
+  if (!scratch && !(scratch = owned = aligned_alloc(64, bytes)))
+    return 0;
+  blockBody(m, n0, n1, k, a, lda, b, bias, c, ldc, accumulate, scratch,
+            scratch + KC * NC);
+  free(owned);
   return 1;
 }

@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/lower/UkernelCall.h"
 #include "passes/lower/onnx/OpRegistry.h"
 
 #include "dialects/onnx/ONNXOps.h"
@@ -966,6 +967,8 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> begin,
             Value(arith::SelectOp::create(nb, l, inside, v,
                                           scalarConstant(nb, l, elt, 0))));
       });
+  // Lets sy-lower-conv-to-ukernel read x directly (the kernel pads).
+  generic->setAttr(switchyard::kPadBeginAttr, b.getDenseI64ArrayAttr(begin));
   return generic.getResult(0);
 }
 
@@ -989,6 +992,8 @@ Value lowerConv2DAsGemm(const NodeView &node, OpBuilder &b, Location loc,
       init = buildElementwise(
           b, loc, type, {bias},
           [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+      // Lets sy-lower-conv-to-ukernel add the bias in the kernel.
+      init.getDefiningOp()->setAttr(switchyard::kConvBiasAttr, b.getUnitAttr());
     } else {
       init = zeros(b, loc, type);
     }

@@ -1,0 +1,53 @@
+/*===- gemm.h - the fp32 GEMM shared by sgemm and conv2d (private) -------===*
+ *
+ * C[m x n] (+)= A[m x k] * B[k x n] where A and C are row-major with leading
+ * dimensions and B is read through a description (sy_gemm_b): either a
+ * row-major matrix, or the implicit im2col matrix of a unit-stride
+ * convolution over an already padded input, whose element (p, j) is
+ *   x[ch][r + u*dh - pt][col + v*dw - pl],  p = (ch*kh + u)*kw + v,
+ *   j = r*ow + col  (zero outside x: the convolution's padding).
+ * The SIMD body packs B panels (and A micro-panels) before its register
+ * blocks run, so both forms share one micro-kernel; the implicit form never
+ * materializes the im2col matrix.
+ *===----------------------------------------------------------------------===*/
+#ifndef SWITCHYARD_RUNTIME_UKERNELS_GEMM_H
+#define SWITCHYARD_RUNTIME_UKERNELS_GEMM_H
+
+#include <stdint.h>
+
+typedef struct sy_gemm_b {
+  const float *data;
+  int64_t ld; /* row-major form: B[p][j] = data[p * ld + j] */
+  /* Implicit im2col form when kw > 0: data is x ([c][h][w], unpadded);
+   * positions outside x (the zero padding, pt rows above and pl columns to
+   * the left) read as zero. */
+  int64_t kh, kw, dh, dw, h, w, pt, pl, ow;
+} sy_gemm_b;
+
+/* B[p][j] in both forms, for the portable body. */
+static inline float sy_gemm_b_get(const sy_gemm_b *b, int64_t p, int64_t j) {
+  if (b->kw == 0)
+    return b->data[p * b->ld + j];
+  int64_t v = p % b->kw, u = (p / b->kw) % b->kh, ch = p / (b->kw * b->kh);
+  int64_t iy = j / b->ow + u * b->dh - b->pt;
+  int64_t ix = j % b->ow + v * b->dw - b->pl;
+  if (iy < 0 || iy >= b->h || ix < 0 || ix >= b->w)
+    return 0.f;
+  return b->data[(ch * b->h + iy) * b->w + ix];
+}
+
+/* Rows [0, m) x columns [n0, n1) of C, single-threaded; `bias` (NULL for
+ * none) holds one value per row of C, added once. Returns 0 (and does
+ * nothing) when the CPU lacks AVX-512 or no scratch memory could be had. */
+int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                         const float *a, int64_t lda, const sy_gemm_b *b,
+                         const float *bias, float *c, int64_t ldc,
+                         int64_t flags);
+
+/* The whole product on the current context's pool: tiles of rows x columns
+ * as work items, each through the SIMD body or the portable one. */
+void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+             const sy_gemm_b *b, const float *bias, float *c, int64_t ldc,
+             int64_t flags);
+
+#endif /* SWITCHYARD_RUNTIME_UKERNELS_GEMM_H */
