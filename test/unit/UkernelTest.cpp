@@ -185,6 +185,8 @@ TEST(Conv2D, Padding) {
   // dilation, rows that cross a 32-column panel.
   runConv({5, 4, 3, 5, 2, 1, 7, 30, 3, 0, 1, 6, false, true}, false);
   runConv({16, 2, 7, 7, 1, 1, 5, 5, 3, 3, 3, 3, true, true}, false);
+  // A kernel wider than the packer's mask table (16 columns).
+  runConv({3, 2, 1, 17, 1, 1, 3, 40, 0, 8, 0, 8, false, false}, false);
 }
 
 TEST(Conv2D, Threaded) {

@@ -24,7 +24,7 @@
 #define SY_TARGET __attribute__((target("avx512f,fma")))
 #define SY_INLINE static inline SY_TARGET __attribute__((always_inline))
 
-enum { MR = 12, NR = 32, KC = 256, NC = 512, LDAP = KC + 16 };
+enum { MR = 12, NR = 32, KC = 256, MC = 528, LDAP = KC + 16 };
 
 static __mmask16 maskFirst(int64_t n) {
   return n >= 16 ? (__mmask16)0xFFFF
@@ -60,34 +60,55 @@ static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
    * (unit stride). Each segment is one masked load per half-panel whose
    * mask also drops the lanes that fall in the padding, so those stay zero;
    * masked-off lanes are never accessed (AVX-512 suppresses their faults),
-   * which lets `src` point outside x for them. The segments are the same
-   * for every p, so they are computed once. */
+   * which lets the address point outside x for them. Everything but the
+   * loads is hoisted: segments per panel, lane masks per kernel column v
+   * (tabulated up to kMaxTabKw), row pointers per (channel, kernel row). */
+  enum { kMaxTabKw = 16 };
   int64_t segRow[NR], segCol[NR], numSegs = 0;
-  uint32_t segLanes[NR];
+  uint32_t segLanes[NR], tab[NR][kMaxTabKw];
   for (int64_t t = 0; t < cols;) {
     int64_t j = j0 + t, r = j / b->ow, col = j % b->ow;
     int64_t len = b->ow - col < cols - t ? b->ow - col : cols - t;
     segLanes[numSegs] = laneRange(t, t + len);
     segRow[numSegs] = r - b->pt;
-    segCol[numSegs++] = col - b->pl - t; /* x column of lane 0 */
+    segCol[numSegs++] = col - b->pl - t; /* x column of lane 0 at v = 0 */
     t += len;
   }
-  int64_t v = p0 % b->kw, u = (p0 / b->kw) % b->kh, ch = p0 / (b->kw * b->kh);
-  for (int64_t p = 0; p < kc; ++p, bp += NR) {
-    const float *plane = b->data + ch * b->h * b->w;
-    __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
-    for (int64_t s = 0; s < numSegs; ++s) {
-      int64_t iy = segRow[s] + u * b->dh, ix0 = segCol[s] + v * b->dw;
-      if (iy < 0 || iy >= b->h)
-        continue;
-      uint32_t lanes = segLanes[s] & laneRange(-ix0, b->w - ix0);
-      const float *src = plane + iy * b->w + ix0;
-      lo = _mm512_mask_loadu_ps(lo, (__mmask16)lanes, src);
-      hi = _mm512_mask_loadu_ps(hi, (__mmask16)(lanes >> 16), src + 16);
+  int tabulated = b->kw <= kMaxTabKw;
+  for (int64_t s = 0; tabulated && s < numSegs; ++s)
+    for (int64_t v = 0; v < b->kw; ++v) {
+      int64_t ix0 = segCol[s] + v * b->dw;
+      tab[s][v] = segLanes[s] & laneRange(-ix0, b->w - ix0);
     }
-    _mm512_store_ps(bp, lo);
-    _mm512_store_ps(bp + 16, hi);
-    if (++v == b->kw) {
+  int64_t v = p0 % b->kw, u = (p0 / b->kw) % b->kh, ch = p0 / (b->kw * b->kh);
+  const float *rows[NR];
+  for (int64_t p = 0; p < kc;) {
+    /* Row pointers (lane 0 at v = 0) of this (channel, kernel row). */
+    const float *plane = b->data + ch * b->h * b->w;
+    for (int64_t s = 0; s < numSegs; ++s) {
+      int64_t iy = segRow[s] + u * b->dh;
+      rows[s] = iy < 0 || iy >= b->h ? NULL : plane + iy * b->w + segCol[s];
+    }
+    for (; v < b->kw && p < kc; ++v, ++p, bp += NR) {
+      /* Zero-masked loads summed (the lanes are disjoint), so the
+       * segments' loads do not form a dependency chain. */
+      __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
+      for (int64_t s = 0; s < numSegs; ++s) {
+        if (!rows[s])
+          continue;
+        uint32_t lanes =
+            tabulated ? tab[s][v]
+                      : segLanes[s] & laneRange(-(segCol[s] + v * b->dw),
+                                                b->w - segCol[s] - v * b->dw);
+        const float *src = rows[s] + v * b->dw;
+        lo = _mm512_add_ps(lo, _mm512_maskz_loadu_ps((__mmask16)lanes, src));
+        hi = _mm512_add_ps(
+            hi, _mm512_maskz_loadu_ps((__mmask16)(lanes >> 16), src + 16));
+      }
+      _mm512_store_ps(bp, lo);
+      _mm512_store_ps(bp + 16, hi);
+    }
+    if (v == b->kw) {
       v = 0;
       if (++u == b->kh) {
         u = 0;
@@ -97,14 +118,16 @@ static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
   }
 }
 
-/* Packs rows [0, rows) of A and K columns [0, kc) into ap[r][LDAP], zero
- * rows past `rows`: row copies (vectorized memcpy), where a [kc][MR]
- * transpose cost 16% of the GEMM. The padded pitch spreads the rows over
- * different L1 sets; the micro-kernel's broadcasts address them with
- * constant displacements. */
-SY_INLINE void packA(int R, int64_t rows, int64_t kc, const float *a,
-                     int64_t lda, float *ap) {
-  for (int64_t r = 0; r < R; ++r) {
+/* Copies rows [0, rows) and K columns [0, kc) of A into ap[r][LDAP] and
+ * zeroes the rows up to the next multiple of MR (the register blocks of the
+ * last slice read them). Row copies (vectorized memcpy), where a
+ * [kc][MR] transpose cost 16% of the GEMM; the padded pitch spreads the
+ * rows over different L1 sets, and the micro-kernel's broadcasts address
+ * them with constant displacements. */
+static void packA(int64_t rows, int64_t kc, const float *a, int64_t lda,
+                  float *ap) {
+  int64_t padded = (rows + MR - 1) / MR * MR;
+  for (int64_t r = 0; r < padded; ++r) {
     if (r < rows)
       memcpy(ap + r * LDAP, a + r * lda, (size_t)kc * sizeof(float));
     else
@@ -147,42 +170,41 @@ SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
   }
 }
 
-/* One R-row slice of A against every packed panel of the column block. */
-SY_INLINE void slice(int R, int64_t rows, int64_t kc, const float *a,
-                     int64_t lda, const float *bpack, int64_t cols, float *c,
-                     int64_t ldc, int accumulate, const float *bias,
-                     float *apack) {
-  packA(R, rows, kc, a, lda, apack);
-  for (int64_t t = 0; t < cols; t += NR, bpack += kc * NR)
-    micro(R, kc, apack, bpack, c + t, ldc, rows, maskFirst(cols - t),
-          maskFirst(cols - t - 16), accumulate, bias);
-}
-
+/* BLIS order: for each block of MC rows and KC of K, the A block is
+ * copied once (it stays in L2); then each NR-column panel of B is packed
+ * (it stays in L1) and every MR-row slice of the A block runs the
+ * micro-kernel against it. */
 static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
                                 const float *a, int64_t lda,
                                 const sy_gemm_b *b, const float *bias,
                                 float *c, int64_t ldc, int accumulate,
                                 float *bpack, float *apack) {
-  for (int64_t jc = n0; jc < n1; jc += NC) {
-    int64_t cols = n1 - jc < NC ? n1 - jc : NC;
+  for (int64_t ic = 0; ic < m; ic += MC) {
+    int64_t mc = m - ic < MC ? m - ic : MC;
     for (int64_t p0 = 0; p0 < k; p0 += KC) {
       int64_t kc = k - p0 < KC ? k - p0 : KC;
-      for (int64_t t = 0; t < cols; t += NR)
-        packB(b, p0, kc, jc + t, cols - t < NR ? cols - t : NR,
-              bpack + t * kc);
+      packA(mc, kc, a + ic * lda + p0, lda, apack);
       /* The bias joins the first K block; later ones accumulate. */
       int acc = accumulate || p0 > 0;
-      const float *bi = p0 == 0 ? bias : NULL;
-      for (int64_t i = 0; i < m; i += MR) {
-        int64_t rows = m - i < MR ? m - i : MR;
-        const float *ai = a + i * lda + p0, *bii = bi ? bi + i : NULL;
-        float *ci = c + i * ldc + jc;
-        if (rows > 8)
-          slice(12, rows, kc, ai, lda, bpack, cols, ci, ldc, acc, bii, apack);
-        else if (rows > 4)
-          slice(8, rows, kc, ai, lda, bpack, cols, ci, ldc, acc, bii, apack);
-        else
-          slice(4, rows, kc, ai, lda, bpack, cols, ci, ldc, acc, bii, apack);
+      const float *bi = p0 == 0 && bias ? bias + ic : NULL;
+      for (int64_t j = n0; j < n1; j += NR) {
+        int64_t cols = n1 - j < NR ? n1 - j : NR;
+        packB(b, p0, kc, j, cols, bpack);
+        __mmask16 m0 = maskFirst(cols), m1 = maskFirst(cols - 16);
+        /* Slices of 12 rows, or of 8 when that avoids a short tail
+         * (64 output channels: 8 x 8 rather than 5 x 12 + 4). */
+        int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
+        for (int64_t i = 0; i < mc; i += step) {
+          int64_t rows = mc - i < step ? mc - i : step;
+          const float *ai = apack + i * LDAP, *bii = bi ? bi + i : NULL;
+          float *ci = c + (ic + i) * ldc + j;
+          if (rows > 8)
+            micro(12, kc, ai, bpack, ci, ldc, rows, m0, m1, acc, bii);
+          else if (rows > 4)
+            micro(8, kc, ai, bpack, ci, ldc, rows, m0, m1, acc, bii);
+          else
+            micro(4, kc, ai, bpack, ci, ldc, rows, m0, m1, acc, bii);
+        }
       }
     }
   }
@@ -198,12 +220,12 @@ int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
   int accumulate = (int)(flags & SY_UK_ACCUMULATE);
   if (k == 0) /* nothing to multiply: the portable body sets C */
     return 0;
-  size_t bytes = (size_t)(KC * NC + LDAP * MR) * sizeof(float);
+  size_t bytes = (size_t)(KC * NR + LDAP * MC) * sizeof(float);
   float *scratch = sy_rt_scratch(bytes), *owned = NULL;
   if (!scratch && !(scratch = owned = aligned_alloc(64, bytes)))
     return 0;
   blockBody(m, n0, n1, k, a, lda, b, bias, c, ldc, accumulate, scratch,
-            scratch + KC * NC);
+            scratch + KC * NR);
   free(owned);
   return 1;
 }
