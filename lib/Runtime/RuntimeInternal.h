@@ -60,8 +60,10 @@ typedef struct sy_thread_pool {
   pthread_mutex_t mu;
   pthread_cond_t work_cv; /* workers: a new job or shutdown */
   pthread_cond_t idle_cv; /* caller: chunks done, workers left the job */
-  uint64_t generation;    /* bumped for every job (under mu) */
-  int shutdown;           /* under mu */
+  /* Bumped for every job, and shutdown set, under mu; atomic so that a
+   * spinning worker may peek at them without it. */
+  _Atomic uint64_t generation;
+  _Atomic int shutdown;
   int32_t active;         /* workers inside the current job (under mu) */
   sy_rt_chunk_fn fn;
   void *env;

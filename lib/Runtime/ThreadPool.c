@@ -25,6 +25,21 @@ _Thread_local sy_rt_scratch_slot *sy_rt_thread_scratch;
 /* More chunks than threads balance uneven work; this many per thread. */
 enum { kChunksPerThread = 4 };
 
+/* Before sleeping on a condition variable, workers (waiting for the next
+ * job) and the caller (waiting for the workers' last chunks) spin this many
+ * pause iterations, about 50 to 100 us: a model runs one parallel loop
+ * after another, and a futex wake-up in a VM costs tens of microseconds
+ * per loop (ONNX Runtime's pool spins the same way). */
+enum { kSpinIterations = 2000 };
+
+static inline void cpuRelax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
 /* Chunk `i` of `[0, n)` cut into `num_chunks` near-equal contiguous parts
  * (the first `n % num_chunks` one element longer); no overflow for any n. */
 static void chunkBounds(int64_t n, int64_t num_chunks, int64_t i,
@@ -61,6 +76,17 @@ static void *workerMain(void *arg) {
       &pool->scratch[atomic_fetch_add(&pool->next_worker_slot, 1)];
   pthread_mutex_lock(&pool->mu);
   for (;;) {
+    if (!pool->shutdown && pool->generation == seen) {
+      pthread_mutex_unlock(&pool->mu);
+      for (int i = 0; i < kSpinIterations &&
+                      atomic_load_explicit(&pool->generation,
+                                           memory_order_relaxed) == seen &&
+                      !atomic_load_explicit(&pool->shutdown,
+                                            memory_order_relaxed);
+           ++i)
+        cpuRelax();
+      pthread_mutex_lock(&pool->mu);
+    }
     while (!pool->shutdown && pool->generation == seen)
       pthread_cond_wait(&pool->work_cv, &pool->mu);
     if (pool->shutdown)
@@ -88,8 +114,8 @@ int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads) {
   pool->workers = NULL;
   pool->scratch = NULL;
   atomic_init(&pool->next_worker_slot, 1);
-  pool->generation = 0;
-  pool->shutdown = 0;
+  atomic_init(&pool->generation, 0);
+  atomic_init(&pool->shutdown, 0);
   pool->active = 0;
   pool->fn = NULL;
   pool->env = NULL;
@@ -192,6 +218,10 @@ void sy_rt_parallel_for(int64_t n,
   runChunks(pool, fn, env, n, num_chunks);
   sy_rt_current_context = ctx;
 
+  for (int i = 0;
+       i < kSpinIterations && atomic_load(&pool->done_chunks) < num_chunks;
+       ++i)
+    cpuRelax();
   pthread_mutex_lock(&pool->mu);
   while (atomic_load(&pool->done_chunks) < num_chunks)
     pthread_cond_wait(&pool->idle_cv, &pool->mu);

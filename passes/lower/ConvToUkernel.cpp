@@ -17,7 +17,6 @@
 #include "passes/lower/UkernelCall.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -75,25 +74,17 @@ std::pair<linalg::GenericOp, Value> matchPadding(Value x, Operation *conv) {
 /// broadcast (returns the generic and the bias [1, M, 1, 1]) or a zero
 /// fill (returns the fill and a null bias), with no use of y in between.
 std::pair<Operation *, Value> matchInit(Value y, Operation *conv) {
-  for (Operation *op = conv->getPrevNode(); op; op = op->getPrevNode()) {
-    if (!llvm::is_contained(op->getOperands(), y))
-      continue;
-    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
-      if (fill.getDpsInits()[0] == y &&
-          matchPattern(fill.getDpsInputs()[0], m_AnyZeroFloat()))
-        return {fill, Value()};
-      return {};
-    }
-    auto bias = dyn_cast<linalg::GenericOp>(op);
-    if (!bias || !bias->hasAttr(switchyard::kConvBiasAttr) ||
-        bias.getNumDpsInputs() != 1 || bias.getDpsInits()[0] != y)
-      return {};
-    Value b = bias.getDpsInputs()[0];
-    if (!switchyard::isF32RowMajorFrom(b.getType(), 4, 0))
-      return {};
-    return {bias, b};
-  }
-  return {};
+  Operation *op = switchyard::lastUserBefore(y, conv);
+  if (auto fill = switchyard::asZeroFillOf(op, y))
+    return {fill, Value()};
+  auto bias = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!bias || !bias->hasAttr(switchyard::kConvBiasAttr) ||
+      bias.getNumDpsInputs() != 1 || bias.getDpsInits()[0] != y)
+    return {};
+  Value b = bias.getDpsInputs()[0];
+  if (!switchyard::isF32RowMajorFrom(b.getType(), 4, 0))
+    return {};
+  return {bias, b};
 }
 
 struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {

@@ -4,7 +4,9 @@
 //    strides (the micro-kernel reads rows).
 // 2. Take each operand's aligned base pointer plus offset as an integer and
 //    its row stride as the leading dimension.
-// 3. Call sy_ukernel_sgemm(M, N, K, A, lda, B, ldb, C, ldc, ACCUMULATE).
+// 3. Call sy_ukernel_sgemm(M, N, K, A, lda, B, ldb, C, ldc, FLAGS): the
+//    kernel overwrites C (and the zero fill that bufferization left just
+//    before the matmul is erased) or accumulates onto it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,6 +56,9 @@ struct MatmulToUkernel : OpRewritePattern<linalg::MatmulOp> {
         !switchyard::isF32RowMajorFrom(c.getType(), 2, 1))
       return rewriter.notifyMatchFailure(op, "not f32 with contiguous rows");
 
+    // Before any op is created here: they use c too.
+    linalg::FillOp zeroFill =
+        switchyard::asZeroFillOf(switchyard::lastUserBefore(c, op), c);
     Location loc = op.getLoc();
     auto i64 = rewriter.getI64Type();
     auto dim = [&](Value v, int64_t d) -> Value {
@@ -63,11 +68,14 @@ struct MatmulToUkernel : OpRewritePattern<linalg::MatmulOp> {
     auto [pa, lda] = addressAndLeadingDim(rewriter, loc, a);
     auto [pb, ldb] = addressAndLeadingDim(rewriter, loc, b);
     auto [pc, ldc] = addressAndLeadingDim(rewriter, loc, c);
-    Value flags = arith::ConstantIntOp::create(rewriter, loc, kAccumulate, 64);
+    Value flags = arith::ConstantIntOp::create(rewriter, loc,
+                                               zeroFill ? 0 : kAccumulate, 64);
     SmallVector<Value> args = {dim(a, 0), dim(b, 1), dim(a, 1), pa, lda,
                                pb,        ldb,       pc,        ldc, flags};
     func::CallOp::create(rewriter, loc, kSgemm, TypeRange{}, args);
     rewriter.eraseOp(op);
+    if (zeroFill)
+      rewriter.eraseOp(zeroFill);
     return success();
   }
 };

@@ -11,6 +11,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -84,6 +86,26 @@ inline bool isF32RowMajorFrom(mlir::Type type, int64_t rank, int64_t fromDim) {
     expected *= memref.getDimSize(d);
   }
   return true;
+}
+
+/// The last op before `op` in its block that uses `out`, or null.
+inline mlir::Operation *lastUserBefore(mlir::Value out, mlir::Operation *op) {
+  for (mlir::Operation *prev = op->getPrevNode(); prev;
+       prev = prev->getPrevNode())
+    if (llvm::is_contained(prev->getOperands(), out))
+      return prev;
+  return nullptr;
+}
+
+/// `prev` when it is a linalg.fill of zero into all of `out`, else null: a
+/// kernel that overwrites `out` instead of accumulating makes it redundant.
+inline mlir::linalg::FillOp asZeroFillOf(mlir::Operation *prev,
+                                         mlir::Value out) {
+  auto fill = llvm::dyn_cast_or_null<mlir::linalg::FillOp>(prev);
+  if (!fill || fill.getDpsInits()[0] != out ||
+      !mlir::matchPattern(fill.getDpsInputs()[0], mlir::m_AnyZeroFloat()))
+    return nullptr;
+  return fill;
 }
 
 } // namespace switchyard

@@ -44,3 +44,39 @@ func.func @on_tensors(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %c: tensor<8x
   %r = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x32xf32>) outs(%c : tensor<8x32xf32>) -> tensor<8x32xf32>
   return %r : tensor<8x32xf32>
 }
+
+// A zero fill of C just before the matmul is erased and the kernel
+// overwrites C (flags 0); a fill with another value, or a read of C in
+// between, keeps the fill and the accumulation (flags 1).
+// CHECK-LABEL: func @zero_filled
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK-NOT: linalg.fill
+// CHECK: call @sy_ukernel_sgemm({{.*}}, %[[ZERO]])
+func.func @zero_filled(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
+// CHECK-LABEL: func @one_filled
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK: linalg.fill
+// CHECK: call @sy_ukernel_sgemm({{.*}}, %[[ONE]])
+func.func @one_filled(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%one : f32) outs(%c : memref<8x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
+// CHECK-LABEL: func @read_between
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK: linalg.fill
+// CHECK: memref.copy
+// CHECK: call @sy_ukernel_sgemm({{.*}}, %[[ONE]])
+func.func @read_between(%a: memref<8x16xf32>, %b: memref<16x32xf32>, %c: memref<8x32xf32>, %d: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x32xf32>)
+  memref.copy %c, %d : memref<8x32xf32> to memref<8x32xf32>
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x32xf32>) outs(%c : memref<8x32xf32>)
+  return
+}
