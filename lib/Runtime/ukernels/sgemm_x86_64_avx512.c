@@ -1,13 +1,14 @@
 /*===- sgemm_x86_64_avx512.c - fp32 GEMM body for AVX-512 -----------------===*
  *
- * Goto-style blocking. For each block of NC columns and KC rows of K, the B
- * block is packed into NR-column panels ([kc][32] contiguous, zero-padded
- * past the last column), so the micro-kernel reads B with aligned loads
- * whatever B's leading dimension (a row-major B whose rows are 4 KiB apart
- * would otherwise map every row to the same L1 sets) and whatever its form
- * (the convolution's implicit im2col matrix is gathered here, row segment by
- * row segment). Each MR-row slice of A is copied to a padded buffer and
- * stays in L1 while the micro-kernel sweeps it across the packed panels.
+ * BLIS-order blocking (blockBody). For each block of MC rows and KC of K,
+ * the A block is copied to a buffer with a padded row pitch; then each
+ * NR-column panel of B is packed ([kc][32] contiguous, zero-padded past the
+ * last column) and stays in L1 while every row slice of the A block runs
+ * the micro-kernel against it. Packing lets the micro-kernel read B with
+ * aligned loads whatever B's leading dimension (a row-major B whose rows
+ * are 4 KiB apart would otherwise map every row to the same L1 sets) and
+ * whatever its form (the convolution's implicit im2col matrix is gathered
+ * here, row segment by row segment).
  *
  * Register block: MR x NR = 12 x 32, 24 zmm accumulators, two zmm of a B
  * row and one broadcast of A per k step; row tails use 8- and 4-row
@@ -26,12 +27,6 @@
 
 enum { MR = 12, NR = 32, KC = 256, MC = 528, LDAP = KC + 16 };
 
-static __mmask16 maskFirst(int64_t n) {
-  return n >= 16 ? (__mmask16)0xFFFF
-         : n <= 0 ? (__mmask16)0
-                  : (__mmask16)((1u << n) - 1);
-}
-
 /* Bit L set for the lanes L of a 32-lane panel row with lo <= L < hi. */
 static inline uint32_t laneRange(int64_t lo, int64_t hi) {
   lo = lo < 0 ? 0 : lo;
@@ -42,12 +37,19 @@ static inline uint32_t laneRange(int64_t lo, int64_t hi) {
   return below & ~((1u << lo) - 1);
 }
 
+/* The lanes of a row segment (`segLanes`) whose x column, `ix0` + lane,
+ * falls inside a row of width w: the rest is padding and stays zero. */
+static inline uint32_t insideLanes(uint32_t segLanes, int64_t ix0, int64_t w) {
+  return segLanes & laneRange(-ix0, w - ix0);
+}
+
 /* Packs rows [p0, p0 + kc) and columns [j0, j0 + cols) of B (cols <= NR)
  * into bp[p][NR], zero past `cols`. */
 static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
                             int64_t j0, int64_t cols, float *bp) {
   if (b->kw == 0) {
-    __mmask16 lo = maskFirst(cols), hi = maskFirst(cols - 16);
+    uint32_t lanes = laneRange(0, cols);
+    __mmask16 lo = (__mmask16)lanes, hi = (__mmask16)(lanes >> 16);
     const float *src = b->data + p0 * b->ld + j0;
     for (int64_t p = 0; p < kc; ++p, src += b->ld, bp += NR) {
       _mm512_store_ps(bp, _mm512_maskz_loadu_ps(lo, src));
@@ -76,10 +78,8 @@ static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
   }
   int tabulated = b->kw <= kMaxTabKw;
   for (int64_t s = 0; tabulated && s < numSegs; ++s)
-    for (int64_t v = 0; v < b->kw; ++v) {
-      int64_t ix0 = segCol[s] + v * b->dw;
-      tab[s][v] = segLanes[s] & laneRange(-ix0, b->w - ix0);
-    }
+    for (int64_t v = 0; v < b->kw; ++v)
+      tab[s][v] = insideLanes(segLanes[s], segCol[s] + v * b->dw, b->w);
   int64_t v = p0 % b->kw, u = (p0 / b->kw) % b->kh, ch = p0 / (b->kw * b->kh);
   const float *rows[NR];
   for (int64_t p = 0; p < kc;) {
@@ -98,8 +98,7 @@ static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
           continue;
         uint32_t lanes =
             tabulated ? tab[s][v]
-                      : segLanes[s] & laneRange(-(segCol[s] + v * b->dw),
-                                                b->w - segCol[s] - v * b->dw);
+                      : insideLanes(segLanes[s], segCol[s] + v * b->dw, b->w);
         const float *src = rows[s] + v * b->dw;
         lo = _mm512_add_ps(lo, _mm512_maskz_loadu_ps((__mmask16)lanes, src));
         hi = _mm512_add_ps(
@@ -187,13 +186,14 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
       /* The bias joins the first K block; later ones accumulate. */
       int acc = accumulate || p0 > 0;
       const float *bi = p0 == 0 && bias ? bias + ic : NULL;
+      /* Slices of 12 rows, or of 8 when that avoids a short tail (64
+       * output channels: 8 x 8 rather than 5 x 12 + 4). */
+      int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
       for (int64_t j = n0; j < n1; j += NR) {
         int64_t cols = n1 - j < NR ? n1 - j : NR;
         packB(b, p0, kc, j, cols, bpack);
-        __mmask16 m0 = maskFirst(cols), m1 = maskFirst(cols - 16);
-        /* Slices of 12 rows, or of 8 when that avoids a short tail
-         * (64 output channels: 8 x 8 rather than 5 x 12 + 4). */
-        int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
+        uint32_t lanes = laneRange(0, cols);
+        __mmask16 m0 = (__mmask16)lanes, m1 = (__mmask16)(lanes >> 16);
         for (int64_t i = 0; i < mc; i += step) {
           int64_t rows = mc - i < step ? mc - i : step;
           const float *ai = apack + i * LDAP, *bii = bi ? bi + i : NULL;
