@@ -4,6 +4,7 @@
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/sy/SyOps.h"
 #include "passes/lower/Passes.h"
+#include "passes/raise/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -22,4 +23,7 @@ void switchyard::registerAllSwitchyardDialects(
   registerSwitchyardDialects(registry);
 }
 
-void switchyard::registerSwitchyardPasses() { registerSwitchyardLowerPasses(); }
+void switchyard::registerSwitchyardPasses() {
+  registerSwitchyardRaisePasses();
+  registerSwitchyardLowerPasses();
+}

@@ -1,8 +1,10 @@
 //===- Pipelines.cpp - the compilation pipelines --------------------------===//
 //
 // The stages, in order (each a pass or a short sequence):
+//   0. sy-raise-*: ONNX subgraphs -> sy ops (--emit=sy stops here)
 //   1. sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
-//   2. canonicalize, cse, elementwise fusion
+//   2. canonicalize, cse, elementwise fusion; sy MoE ops -> runtime kernel
+//      calls on buffers wrapped as tensors
 //   3. one-shot bufferization of the whole module, results -> out-params
 //   4. deallocation of intermediate buffers
 //   5. fp32 matmuls and convolutions -> runtime micro-kernel calls; other
@@ -14,6 +16,7 @@
 #include "switchyard/Pipelines.h"
 
 #include "passes/lower/Passes.h"
+#include "passes/raise/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -31,6 +34,10 @@ static void addPipeline(OpPassManager &pm, StringRef text) {
     llvm::report_fatal_error("switchyard: invalid built-in pass pipeline");
 }
 
+void buildRaiseToSyPipeline(OpPassManager &pm, const PipelineOptions &) {
+  pm.addNestedPass<func::FuncOp>(createRaiseMoE());
+}
+
 void buildLowerToLinalgPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
   // 1. ONNX ops to upstream dialects.
@@ -40,6 +47,7 @@ void buildLowerToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   if (options.optLevel > 0)
     addPipeline(pm, "func.func(sy-fuse-elementwise),canonicalize");
+  pm.addPass(createLowerMoEToUkernel());
 }
 
 void buildCPUCodegenPipeline(OpPassManager &pm,

@@ -11,6 +11,11 @@ struct PipelineOptions {
   unsigned optLevel = 2;
 };
 
+/// onnx dialect -> onnx dialect with the sy ops it raises (MoE layers,
+/// pyramids, sparse attention) in place of their subgraphs (--emit=sy).
+void buildRaiseToSyPipeline(mlir::OpPassManager &pm,
+                            const PipelineOptions &options);
+
 /// onnx dialect -> linalg/tensor/arith/math on tensors (--emit=linalg).
 void buildLowerToLinalgPipeline(mlir::OpPassManager &pm,
                                 const PipelineOptions &options);

@@ -103,4 +103,51 @@ def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime's MoE kernels for sy.route, sy.dispatch, "
+                "sy.grouped_matmul and sy.combine";
+  let description = [{
+    Runs on tensors, before bufferization. Each op's operands become
+    read-only buffers (`bufferization.to_buffer`), its results fresh
+    allocations that the kernel fills and `bufferization.to_tensor` hands
+    back, so one-shot bufferization and the deallocation pipeline treat them
+    like any other buffer. The kernels live in `lib/Runtime/ukernels/moe.c`.
+
+    * Gating + dispatch fusion: a `sy.route` whose ids feed one
+      `sy.dispatch` (every other user of the route after it) becomes one
+      `sy_ukernel_moe_route_dispatch` call: scores, top-k, renormalisation,
+      expert counts and the stable permutation in one kernel, without a
+      one-hot tensor.
+    * `sy.grouped_matmul` calls `sy_ukernel_grouped_sgemm`, which threads
+      over (expert, row tile, column tile) items and applies the bias and the
+      activation (SwiGLU's gate product included) to each tile while it is in
+      cache. Weights in ONNX Runtime's `[E, N, K]` layout (`rhs_transposed`)
+      are transposed at compile time when they are constants.
+    * `sy.combine` calls `sy_ukernel_moe_combine`.
+
+    The kernels take f32 data and i64 indices with static shapes; anything
+    else is an error at the op (whose location names the ONNX node).
+
+    Before:
+    ```mlir
+    %ids, %w = sy.route %logits top_k = 2 mode = softmax_topk
+        : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+    %rows, %off, %inv = sy.dispatch %x, %ids num_experts = 8 : ...
+    ```
+    After:
+    ```mlir
+    %l = bufferization.to_buffer %logits read_only : ...
+    %ids_buf = memref.alloc() {alignment = 64 : i64} : memref<16x2xi64>
+    ...
+    func.call @sy_ukernel_moe_route_dispatch(%c16, %c8, %c2, %pl, ...)
+    %ids = bufferization.to_tensor %ids_buf restrict writable : ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // SWITCHYARD_PASSES_LOWER

@@ -220,8 +220,8 @@ int main(int argc, char **argv) {
         return pm.run(*module);
       };
 
-  // Raising to sy ops comes with issues 12-14; --emit=sy shows the module
-  // after that (for now empty) stage.
+  if (failed(runPipeline(switchyard::buildRaiseToSyPipeline)))
+    return 1;
   if (emit == EmitKind::Sy)
     return writeText(printModule);
 

@@ -44,6 +44,13 @@ int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
                          const float *bias, float *c, int64_t ldc,
                          int64_t flags);
 
+/* Rows [0, m) x columns [n0, n1) of C on the calling thread: the SIMD body
+ * when the CPU has it, else the portable one. For callers that build their
+ * own work items (the grouped GEMM of moe.c). */
+void sy_gemm_block(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                   const float *a, int64_t lda, const sy_gemm_b *b,
+                   const float *bias, float *c, int64_t ldc, int64_t flags);
+
 /* The whole product on the current context's pool: tiles of rows x columns
  * as work items, each through the SIMD body or the portable one. */
 void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,

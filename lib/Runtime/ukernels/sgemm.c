@@ -45,10 +45,9 @@ static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
   }
 }
 
-static void gemmBlock(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                      const float *a, int64_t lda, const sy_gemm_b *b,
-                      const float *bias, float *c, int64_t ldc,
-                      int64_t flags) {
+void sy_gemm_block(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                   const float *a, int64_t lda, const sy_gemm_b *b,
+                   const float *bias, float *c, int64_t ldc, int64_t flags) {
   if (m <= 0 || n1 <= n0)
     return;
   if (!(flags & SY_UK_PORTABLE) &&
@@ -72,7 +71,7 @@ static void gemmTiles(void *env, int64_t begin, int64_t end) {
     int64_t n0 = (t % j->colTiles) * j->tileCols;
     int64_t rows = j->m - i0 < j->tileRows ? j->m - i0 : j->tileRows;
     int64_t n1 = n0 + j->tileCols < j->n ? n0 + j->tileCols : j->n;
-    gemmBlock(rows, n0, n1, j->k, j->a + i0 * j->lda, j->lda, j->b,
+    sy_gemm_block(rows, n0, n1, j->k, j->a + i0 * j->lda, j->lda, j->b,
               j->bias ? j->bias + i0 : NULL, j->c + i0 * j->ldc, j->ldc,
               j->flags);
   }
@@ -85,7 +84,7 @@ void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
     return;
   /* Small problems are not worth waking the pool. */
   if ((double)m * (double)n * (double)k < 65536.0) {
-    gemmBlock(m, 0, n, k, a, lda, b, bias, c, ldc, flags);
+    sy_gemm_block(m, 0, n, k, a, lda, b, bias, c, ldc, flags);
     return;
   }
   int64_t threads = sy_rt_num_threads();
@@ -121,5 +120,5 @@ void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
                             int64_t ldb, float *c, int64_t ldc,
                             int64_t flags) {
   sy_gemm_b bm = {b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  gemmBlock(m, n0, n1, k, a, lda, &bm, NULL, c, ldc, flags);
+  sy_gemm_block(m, n0, n1, k, a, lda, &bm, NULL, c, ldc, flags);
 }

@@ -49,6 +49,62 @@ void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
                           int64_t pt, int64_t pl, intptr_t bias, intptr_t y,
                           int64_t flags);
 
+/*===- Mixture-of-Experts (moe.c; the math is sy's, dialects/sy/SyOps.td) -===*/
+
+/* sy.route modes and flags; sy.grouped_matmul activations. The values are
+ * the sy enums' (SyBase.td), which the lowering passes through unchanged. */
+enum {
+  SY_MOE_SOFTMAX_TOPK = 0,
+  SY_MOE_TOPK_SOFTMAX = 1,
+  SY_MOE_SIGMOID_TOPK = 2
+};
+enum { SY_MOE_RENORMALIZE = 1 };
+enum {
+  SY_ACT_IDENTITY = 0,
+  SY_ACT_RELU = 1,
+  SY_ACT_GELU = 2,
+  SY_ACT_GELU_TANH = 3,
+  SY_ACT_SILU = 4,
+  SY_ACT_SWIGLU = 5,
+  SY_ACT_SWIGLU_INTERLEAVED = 6
+};
+
+/* sy.route over logits [t, e] into ids [t, k] (i64) and weights [t, k];
+ * correction_bias [e] or 0; capacity 0 for none; scale_bits the f32 bits of
+ * the weight scale. When `tokens` is not 0 this is also the sy.dispatch of
+ * those ids (tokens [t, h] into permuted [rows, h], offsets [e + 1],
+ * inverse [t, k]): the fused gating + dispatch, which never builds a
+ * one-hot tensor. */
+void sy_ukernel_moe_route_dispatch(int64_t t, int64_t e, int64_t k,
+                                   intptr_t logits, intptr_t correction_bias,
+                                   int64_t mode, int64_t flags,
+                                   int64_t capacity, int64_t scale_bits,
+                                   intptr_t ids, intptr_t weights, int64_t h,
+                                   int64_t rows, intptr_t tokens,
+                                   intptr_t permuted, intptr_t offsets,
+                                   intptr_t inverse);
+
+/* sy.dispatch alone (ids [t, k] from anywhere). */
+void sy_ukernel_moe_dispatch(int64_t t, int64_t k, int64_t e, int64_t h,
+                             int64_t rows, intptr_t tokens, intptr_t ids,
+                             intptr_t permuted, intptr_t offsets,
+                             intptr_t inverse);
+
+/* sy.grouped_matmul: lhs [m, k] in expert groups by offsets [e + 1], rhs
+ * [e, k, n] row-major, bias [e, n] or 0, out [m, n] (or [m, n/2] for the
+ * SwiGLU activations, which need y [m, n] as room for the GEMM before the
+ * gate product; y is unused otherwise). Threads over (expert, row tile,
+ * column tile) items; bias and activation are applied per tile. */
+void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
+                              intptr_t lhs, intptr_t rhs, intptr_t offsets,
+                              intptr_t bias, int64_t activation, intptr_t y,
+                              intptr_t out, int64_t flags);
+
+/* sy.combine: out [t, h] = weighted sum of expert_out [rows, h] rows. */
+void sy_ukernel_moe_combine(int64_t t, int64_t k, int64_t h, int64_t rows,
+                            intptr_t expert_out, intptr_t inverse,
+                            intptr_t weights, intptr_t out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 //===- OpRegistry.cpp - ONNX ops by name and since-version ----------------===//
 #include "passes/lower/onnx/OpRegistry.h"
+#include "passes/lower/onnx/Contrib.h"
 
 #include "dialects/onnx/ONNXOps.h"
 
@@ -158,6 +159,7 @@ const OpRegistry &OpRegistry::get() {
     registerMatMulConvOps(r);
     registerNormalizationOps(r);
     registerPoolingResizeOps(r);
+    registerContribOps(r);
     return r;
   }();
   return registry;

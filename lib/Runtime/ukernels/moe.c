@@ -1,0 +1,398 @@
+/*===- moe.c - Mixture-of-Experts micro-kernels ----------------------------===*
+ *
+ * The runtime half of the sy MoE ops (dialects/sy/SyOps.td states the math
+ * these implement):
+ *   sy_ukernel_moe_route_dispatch  sy.route, optionally fused with the
+ *                                  sy.dispatch that consumes its ids;
+ *   sy_ukernel_moe_dispatch        sy.dispatch on its own;
+ *   sy_ukernel_grouped_sgemm       sy.grouped_matmul: one packed GEMM per
+ *                                  expert group, bias and activation applied
+ *                                  to each tile while it is in cache;
+ *   sy_ukernel_moe_combine         sy.combine.
+ * Only the rows routing selected are computed: the work of the grouped GEMM
+ * is proportional to T*K, not T*E.
+ *===----------------------------------------------------------------------===*/
+#include "lib/Runtime/ModelDescriptor.h"
+#include "lib/Runtime/ukernels/gemm.h"
+#include "lib/Runtime/ukernels/ukernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*===----------------------------------------------------------------------===*
+ * Routing and dispatch
+ *===----------------------------------------------------------------------===*/
+
+/* Per-expert counters: on the stack for the usual expert counts. */
+enum { kStackExperts = 1024 };
+
+/* Picks the k largest keys (ties: lower id first) of one token. */
+static void topK(const float *key, int64_t e, int64_t k, int64_t *ids) {
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t best = -1;
+    for (int64_t x = 0; x < e; ++x) {
+      int taken = 0;
+      for (int64_t q = 0; q < j; ++q)
+        taken |= ids[q] == x;
+      if (taken)
+        continue;
+      /* NaN keys lose against every number, as in a descending sort that
+       * puts NaN last; an all-NaN row still picks the lowest free ids. */
+      if (best < 0 || key[x] > key[best] ||
+          (isnan(key[best]) && !isnan(key[x])))
+        best = x;
+    }
+    ids[j] = best;
+  }
+}
+
+static void routeToken(const float *logits, const float *bias, int64_t e,
+                       int64_t k, int64_t mode, int64_t flags, float scale,
+                       float *score, float *key, int64_t *ids, float *w) {
+  if (mode == SY_MOE_SOFTMAX_TOPK) {
+    float mx = -INFINITY, sum = 0.f;
+    for (int64_t x = 0; x < e; ++x)
+      mx = logits[x] > mx ? logits[x] : mx;
+    for (int64_t x = 0; x < e; ++x)
+      sum += (score[x] = expf(logits[x] - mx));
+    for (int64_t x = 0; x < e; ++x)
+      score[x] /= sum;
+  } else if (mode == SY_MOE_SIGMOID_TOPK) {
+    for (int64_t x = 0; x < e; ++x)
+      score[x] = 1.f / (1.f + expf(-logits[x]));
+  } else {
+    for (int64_t x = 0; x < e; ++x)
+      score[x] = logits[x];
+  }
+  for (int64_t x = 0; x < e; ++x)
+    key[x] = bias ? score[x] + bias[x] : score[x];
+  topK(key, e, k, ids);
+  if (mode == SY_MOE_TOPK_SOFTMAX) {
+    float mx = -INFINITY, sum = 0.f;
+    for (int64_t j = 0; j < k; ++j)
+      mx = score[ids[j]] > mx ? score[ids[j]] : mx;
+    for (int64_t j = 0; j < k; ++j)
+      sum += (w[j] = expf(score[ids[j]] - mx));
+    for (int64_t j = 0; j < k; ++j)
+      w[j] /= sum;
+  } else {
+    for (int64_t j = 0; j < k; ++j)
+      w[j] = score[ids[j]];
+  }
+  if (flags & SY_MOE_RENORMALIZE) {
+    float sum = 0.f;
+    for (int64_t j = 0; j < k; ++j)
+      sum += w[j];
+    for (int64_t j = 0; j < k; ++j)
+      w[j] /= sum;
+  }
+  for (int64_t j = 0; j < k; ++j)
+    w[j] *= scale;
+}
+
+/* GShard/Switch token dropping: assignments visited choice-major keep their
+ * expert while it has fewer than `capacity` kept assignments. */
+static void applyCapacity(int64_t t, int64_t e, int64_t k, int64_t capacity,
+                          int64_t *ids, float *w, int64_t *kept) {
+  memset(kept, 0, (size_t)e * sizeof(int64_t));
+  for (int64_t j = 0; j < k; ++j)
+    for (int64_t i = 0; i < t; ++i) {
+      int64_t x = ids[i * k + j];
+      if (x < 0 || x >= e)
+        continue;
+      if (kept[x] < capacity) {
+        ++kept[x];
+      } else {
+        ids[i * k + j] = -1;
+        w[i * k + j] = 0.f;
+      }
+    }
+}
+
+/* Dispatch proper: CSR offsets over experts, stable rows, token copies. */
+static void dispatchRows(int64_t t, int64_t k, int64_t e, int64_t h,
+                         int64_t rows, const float *tokens, const int64_t *ids,
+                         float *permuted, int64_t *offsets, int64_t *inverse,
+                         int64_t *cursor) {
+  memset(offsets, 0, (size_t)(e + 1) * sizeof(int64_t));
+  for (int64_t a = 0; a < t * k; ++a)
+    if (ids[a] >= 0 && ids[a] < e)
+      ++offsets[ids[a] + 1];
+  for (int64_t x = 0; x < e; ++x)
+    offsets[x + 1] += offsets[x];
+  memcpy(cursor, offsets, (size_t)e * sizeof(int64_t));
+  for (int64_t a = 0; a < t * k; ++a) {
+    int64_t x = ids[a];
+    if (x < 0 || x >= e) {
+      inverse[a] = -1;
+      continue;
+    }
+    int64_t p = cursor[x]++;
+    inverse[a] = p;
+    memcpy(permuted + p * h, tokens + (a / k) * h, (size_t)h * sizeof(float));
+  }
+  if (rows > offsets[e])
+    memset(permuted + offsets[e] * h, 0,
+           (size_t)((rows - offsets[e]) * h) * sizeof(float));
+}
+
+/* Three arrays of `e` elements: scores, keys and per-expert counters. */
+typedef struct {
+  int64_t stackCounts[kStackExperts];
+  float stackScores[2 * kStackExperts];
+  void *heap;
+  float *score, *key;
+  int64_t *counts;
+} expert_temps;
+
+static int tempsInit(expert_temps *tt, int64_t e) {
+  tt->heap = NULL;
+  if (e <= kStackExperts) {
+    tt->score = tt->stackScores;
+    tt->key = tt->stackScores + e;
+    tt->counts = tt->stackCounts;
+    return 1;
+  }
+  tt->heap = malloc((size_t)e * (2 * sizeof(float) + sizeof(int64_t)));
+  if (!tt->heap)
+    return 0;
+  tt->counts = (int64_t *)tt->heap;
+  tt->score = (float *)(tt->counts + e);
+  tt->key = tt->score + e;
+  return 1;
+}
+
+void sy_ukernel_moe_route_dispatch(int64_t t, int64_t e, int64_t k,
+                                   intptr_t logits, intptr_t correction_bias,
+                                   int64_t mode, int64_t flags,
+                                   int64_t capacity, int64_t scale_bits,
+                                   intptr_t ids, intptr_t weights, int64_t h,
+                                   int64_t rows, intptr_t tokens,
+                                   intptr_t permuted, intptr_t offsets,
+                                   intptr_t inverse) {
+  expert_temps tt;
+  if (t <= 0 || e <= 0 || k <= 0 || k > e || !tempsInit(&tt, e))
+    return;
+  uint32_t bits = (uint32_t)scale_bits;
+  float scale;
+  memcpy(&scale, &bits, sizeof(scale));
+  int64_t *id = (int64_t *)ids;
+  float *w = (float *)weights;
+  for (int64_t i = 0; i < t; ++i)
+    routeToken((const float *)logits + i * e, (const float *)correction_bias,
+               e, k, mode, flags, scale, tt.score, tt.key, id + i * k,
+               w + i * k);
+  if (capacity > 0)
+    applyCapacity(t, e, k, capacity, id, w, tt.counts);
+  if (tokens)
+    dispatchRows(t, k, e, h, rows, (const float *)tokens, id,
+                 (float *)permuted, (int64_t *)offsets, (int64_t *)inverse,
+                 tt.counts);
+  free(tt.heap);
+}
+
+void sy_ukernel_moe_dispatch(int64_t t, int64_t k, int64_t e, int64_t h,
+                             int64_t rows, intptr_t tokens, intptr_t ids,
+                             intptr_t permuted, intptr_t offsets,
+                             intptr_t inverse) {
+  expert_temps tt;
+  if (t <= 0 || k <= 0 || e <= 0 || !tempsInit(&tt, e))
+    return;
+  dispatchRows(t, k, e, h, rows, (const float *)tokens, (const int64_t *)ids,
+               (float *)permuted, (int64_t *)offsets, (int64_t *)inverse,
+               tt.counts);
+  free(tt.heap);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Grouped GEMM
+ *===----------------------------------------------------------------------===*/
+
+/* Work items: rows of one expert x a range of output columns. Row tiles are
+ * whole multiples of the 12-row register block; column tiles are whole
+ * 16-lane halves of the 32-column panel. */
+enum { kGroupTileRows = 192, kGroupTileCols = 256 };
+
+typedef struct {
+  int32_t expert;
+  int32_t c0, c1;   /* output columns */
+  int64_t r0, r1;   /* rows of lhs / out */
+} group_item;
+
+typedef struct {
+  int64_t k, n, nOut, activation, flags;
+  const float *lhs, *rhs, *bias;
+  float *y, *out;
+  const group_item *items;
+} group_job;
+
+static float silu(float v) { return v / (1.f + expf(-v)); }
+
+static float activate(int64_t act, float v) {
+  switch (act) {
+  case SY_ACT_RELU:
+    return v > 0.f ? v : 0.f;
+  case SY_ACT_GELU:
+    return 0.5f * v * (1.f + erff(v * 0.70710678118654752f));
+  case SY_ACT_GELU_TANH:
+    return 0.5f * v *
+           (1.f + tanhf(0.79788456080286536f * (v + 0.044715f * v * v * v)));
+  case SY_ACT_SILU:
+    return silu(v);
+  default:
+    return v;
+  }
+}
+
+static void groupItems(void *env, int64_t begin, int64_t end) {
+  const group_job *j = (const group_job *)env;
+  int gated = j->activation == SY_ACT_SWIGLU ||
+              j->activation == SY_ACT_SWIGLU_INTERLEAVED;
+  for (int64_t it = begin; it < end; ++it) {
+    const group_item *g = &j->items[it];
+    int64_t rows = g->r1 - g->r0, c0 = g->c0, c1 = g->c1;
+    const float *a = j->lhs + g->r0 * j->k;
+    sy_gemm_b w = {j->rhs + (int64_t)g->expert * j->k * j->n, j->n,
+                   0, 0, 0, 0, 0, 0, 0, 0, 0};
+    const float *bias = j->bias ? j->bias + (int64_t)g->expert * j->n : NULL;
+    if (!gated) {
+      float *c = j->out + g->r0 * j->nOut;
+      sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, c, j->nOut,
+                    j->flags & SY_UK_PORTABLE);
+      for (int64_t r = 0; r < rows; ++r) {
+        float *row = c + r * j->nOut;
+        for (int64_t x = c0; x < c1; ++x)
+          row[x] = activate(j->activation, bias ? row[x] + bias[x] : row[x]);
+      }
+      continue;
+    }
+    /* The gate and linear halves of the same output columns, into y. */
+    int64_t half = j->n / 2;
+    float *y = j->y + g->r0 * j->n;
+    int interleaved = j->activation == SY_ACT_SWIGLU_INTERLEAVED;
+    if (interleaved) {
+      sy_gemm_block(rows, 2 * c0, 2 * c1, j->k, a, j->k, &w, NULL, y, j->n,
+                    j->flags & SY_UK_PORTABLE);
+    } else {
+      sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, y, j->n,
+                    j->flags & SY_UK_PORTABLE);
+      sy_gemm_block(rows, half + c0, half + c1, j->k, a, j->k, &w, NULL, y,
+                    j->n, j->flags & SY_UK_PORTABLE);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const float *yr = y + r * j->n;
+      float *o = j->out + (g->r0 + r) * j->nOut;
+      for (int64_t x = c0; x < c1; ++x) {
+        int64_t gi = interleaved ? 2 * x : x;
+        int64_t li = interleaved ? 2 * x + 1 : half + x;
+        float gate = bias ? yr[gi] + bias[gi] : yr[gi];
+        float lin = bias ? yr[li] + bias[li] : yr[li];
+        o[x] = silu(gate) * lin;
+      }
+    }
+  }
+}
+
+void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
+                              intptr_t lhs, intptr_t rhs, intptr_t offsets,
+                              intptr_t bias, int64_t activation, intptr_t y,
+                              intptr_t out, int64_t flags) {
+  int gated = activation == SY_ACT_SWIGLU ||
+              activation == SY_ACT_SWIGLU_INTERLEAVED;
+  int64_t nOut = gated ? n / 2 : n;
+  const int64_t *off = (const int64_t *)offsets;
+  if (m <= 0 || nOut <= 0)
+    return;
+  /* Rows outside the groups are zero. */
+  int64_t first = off[0] < 0 ? 0 : (off[0] > m ? m : off[0]);
+  int64_t last = off[e] > m ? m : (off[e] < first ? first : off[e]);
+  float *o = (float *)out;
+  memset(o, 0, (size_t)(first * nOut) * sizeof(float));
+  memset(o + last * nOut, 0, (size_t)((m - last) * nOut) * sizeof(float));
+
+  /* A gated tile covers two GEMM columns per output column. */
+  int64_t tileCols = gated ? kGroupTileCols / 2 : kGroupTileCols;
+  int64_t colTiles = (nOut + tileCols - 1) / tileCols;
+  int64_t count = 0;
+  for (int64_t x = 0; x < e; ++x) {
+    int64_t r0 = off[x] < first ? first : off[x];
+    int64_t r1 = off[x + 1] > last ? last : off[x + 1];
+    if (r1 > r0)
+      count += (r1 - r0 + kGroupTileRows - 1) / kGroupTileRows * colTiles;
+  }
+  if (count == 0)
+    return;
+  group_item *items = malloc((size_t)count * sizeof(group_item));
+  if (!items)
+    return;
+  int64_t it = 0;
+  for (int64_t x = 0; x < e; ++x) {
+    int64_t r0 = off[x] < first ? first : off[x];
+    int64_t r1 = off[x + 1] > last ? last : off[x + 1];
+    for (int64_t r = r0; r < r1; r += kGroupTileRows)
+      for (int64_t c = 0; c < nOut; c += tileCols) {
+        group_item g = {(int32_t)x, (int32_t)c,
+                        (int32_t)(c + tileCols < nOut ? c + tileCols : nOut),
+                        r, r + kGroupTileRows < r1 ? r + kGroupTileRows : r1};
+        items[it++] = g;
+      }
+  }
+  group_job job = {k,
+                   n,
+                   nOut,
+                   activation,
+                   flags,
+                   (const float *)lhs,
+                   (const float *)rhs,
+                   (const float *)bias,
+                   (float *)y,
+                   o,
+                   items};
+  sy_rt_parallel_for(count, groupItems, &job);
+  free(items);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Combine
+ *===----------------------------------------------------------------------===*/
+
+typedef struct {
+  int64_t k, h, rows;
+  const float *expertOut, *weights;
+  const int64_t *inverse;
+  float *out;
+} combine_job;
+
+static void combineTokens(void *env, int64_t begin, int64_t end) {
+  const combine_job *j = (const combine_job *)env;
+  for (int64_t t = begin; t < end; ++t) {
+    float *o = j->out + t * j->h;
+    memset(o, 0, (size_t)j->h * sizeof(float));
+    for (int64_t q = 0; q < j->k; ++q) {
+      int64_t p = j->inverse[t * j->k + q];
+      if (p < 0 || p >= j->rows)
+        continue;
+      float w = j->weights[t * j->k + q];
+      const float *src = j->expertOut + p * j->h;
+      for (int64_t x = 0; x < j->h; ++x)
+        o[x] += w * src[x];
+    }
+  }
+}
+
+void sy_ukernel_moe_combine(int64_t t, int64_t k, int64_t h, int64_t rows,
+                            intptr_t expert_out, intptr_t inverse,
+                            intptr_t weights, intptr_t out) {
+  combine_job job = {k,
+                     h,
+                     rows,
+                     (const float *)expert_out,
+                     (const float *)weights,
+                     (const int64_t *)inverse,
+                     (float *)out};
+  if (t * h * k < 65536)
+    combineTokens(&job, 0, t);
+  else
+    sy_rt_parallel_for(t, combineTokens, &job);
+}

@@ -1,0 +1,334 @@
+//===- MoEToUkernel.cpp - sy MoE ops to the runtime's MoE kernels ---------===//
+//
+// Runs on tensors, before bufferization. Each sy MoE op becomes a call to
+// its kernel in lib/Runtime/ukernels/moe.c:
+//   operands -> bufferization.to_buffer (read-only), results -> memref.alloc,
+//   call with i64 addresses, results <- bufferization.to_tensor (restrict).
+// One-shot bufferization then sees ordinary buffers and the deallocation
+// pipeline frees the allocations.
+//
+// Gating + dispatch fusion: a sy.route whose ids feed one sy.dispatch, with
+// every other user of the route after that dispatch, becomes a single
+// sy_ukernel_moe_route_dispatch call at the dispatch (softmax, top-k,
+// renormalisation, counting and the permutation in one kernel, with no
+// one-hot tensor anywhere).
+//
+// A sy.grouped_matmul with `rhs_transposed` ([E, N, K], ONNX Runtime's
+// layout) whose rhs is a constant gets the transposed constant [E, K, N] at
+// compile time; a non-constant one is transposed by a linalg.transpose.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/sy/SyOps.h"
+#include "passes/lower/Passes.h"
+#include "passes/lower/UkernelCall.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
+
+namespace switchyard {
+#define GEN_PASS_DEF_LOWERMOETOUKERNEL
+#include "passes/lower/Passes.h.inc"
+} // namespace switchyard
+
+using namespace mlir;
+namespace sy = switchyard::sy;
+
+namespace {
+
+constexpr llvm::StringLiteral kRouteDispatch = "sy_ukernel_moe_route_dispatch";
+constexpr llvm::StringLiteral kDispatch = "sy_ukernel_moe_dispatch";
+constexpr llvm::StringLiteral kGroupedGemm = "sy_ukernel_grouped_sgemm";
+constexpr llvm::StringLiteral kCombine = "sy_ukernel_moe_combine";
+constexpr int64_t kRenormalize = 1; // SY_MOE_RENORMALIZE in ukernels.h
+
+/// Builds the calls at one insertion point.
+struct CallBuilder {
+  OpBuilder &b;
+  Location loc;
+
+  Value i64(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 64); }
+  /// The address of a memref's first element as i64.
+  Value address(Value memref) {
+    return switchyard::memrefAddressAndStrides(b, loc, memref).first;
+  }
+  /// A read-only buffer view of `tensor`.
+  Value input(Value tensor) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+    return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
+                                             /*read_only=*/true);
+  }
+  Value alloc(Type tensorType) {
+    auto type = cast<RankedTensorType>(tensorType);
+    return memref::AllocOp::create(
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+        b.getI64IntegerAttr(64));
+  }
+  /// The tensor of a buffer the kernel has written.
+  Value result(Value memref, Type tensorType) {
+    return bufferization::ToTensorOp::create(b, loc, tensorType, memref,
+                                             /*restrict=*/true,
+                                             /*writable=*/true);
+  }
+  void call(ModuleOp module, StringRef name, ArrayRef<Value> args) {
+    switchyard::declareUkernel(module, name, args.size());
+    func::CallOp::create(b, loc, name, TypeRange{}, args);
+  }
+};
+
+int64_t dimOf(Value v, unsigned d) {
+  return cast<RankedTensorType>(v.getType()).getDimSize(d);
+}
+
+/// The CPU kernels take f32 data and i64 indices with static shapes.
+LogicalResult checkSupported(Operation *op) {
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.hasStaticShape())
+      return op->emitError() << "the CPU lowering of " << op->getName()
+                             << " needs static shapes";
+    Type e = type.getElementType();
+    if (!e.isF32() && !e.isInteger(64))
+      return op->emitError() << "the CPU lowering of " << op->getName()
+                             << " supports f32 data and i64 indices, not "
+                             << e;
+  }
+  return success();
+}
+
+/// The dispatch to fuse into `route`'s call, or null: the only sy.dispatch
+/// of its ids, in the same block, with every other user of the route after
+/// it (the fused call sits where the dispatch was).
+sy::DispatchOp fusibleDispatch(sy::RouteOp route) {
+  sy::DispatchOp dispatch;
+  for (Operation *user : route.getExpertIds().getUsers())
+    if (auto d = dyn_cast<sy::DispatchOp>(user)) {
+      if (dispatch || d.getExpertIds() != route.getExpertIds())
+        return nullptr;
+      dispatch = d;
+    }
+  if (!dispatch || dispatch->getBlock() != route->getBlock())
+    return nullptr;
+  for (Operation *user : route->getUsers())
+    if (user != dispatch && user->isBeforeInBlock(dispatch))
+      return nullptr;
+  return dispatch;
+}
+
+LogicalResult lowerRoute(ModuleOp module, sy::RouteOp route,
+                         sy::DispatchOp dispatch) {
+  if (route.getGroups())
+    return route.emitError("the CPU lowering does not implement group-limited "
+                           "routing (groups/top_groups) yet");
+  if (failed(checkSupported(route)) ||
+      (dispatch && failed(checkSupported(dispatch))))
+    return failure();
+  OpBuilder b(dispatch ? dispatch.getOperation() : route.getOperation());
+  CallBuilder c{b, route.getLoc()};
+  Value logits = c.input(route.getLogits());
+  Value bias = route.getCorrectionBias()
+                   ? c.address(c.input(route.getCorrectionBias()))
+                   : c.i64(0);
+  Value ids = c.alloc(route.getExpertIds().getType());
+  Value weights = c.alloc(route.getWeights().getType());
+  float scale = route.getScale() ? route.getScale()->convertToFloat() : 1.f;
+  uint32_t scaleBits;
+  std::memcpy(&scaleBits, &scale, sizeof(scaleBits));
+  int64_t t = dimOf(route.getLogits(), 0), e = dimOf(route.getLogits(), 1);
+  SmallVector<Value> args = {
+      c.i64(t),
+      c.i64(e),
+      c.i64(route.getTopK()),
+      c.address(logits),
+      bias,
+      c.i64(static_cast<int64_t>(route.getMode())),
+      c.i64(route.getRenormalize() ? kRenormalize : 0),
+      c.i64(route.getCapacity().value_or(0)),
+      c.i64(scaleBits),
+      c.address(ids),
+      c.address(weights)};
+  Value permuted, offsets, inverse;
+  if (dispatch) {
+    if (static_cast<int64_t>(dispatch.getNumExperts()) != e)
+      return dispatch.emitError("num_experts differs from the router's "
+                                "expert count");
+    Value tokens = c.input(dispatch.getTokens());
+    permuted = c.alloc(dispatch.getPermuted().getType());
+    offsets = c.alloc(dispatch.getOffsets().getType());
+    inverse = c.alloc(dispatch.getInverse().getType());
+    args.append({c.i64(dimOf(dispatch.getTokens(), 1)),
+                 c.i64(dimOf(dispatch.getPermuted(), 0)), c.address(tokens),
+                 c.address(permuted), c.address(offsets),
+                 c.address(inverse)});
+  } else {
+    Value zero = c.i64(0);
+    args.append({zero, zero, zero, zero, zero, zero});
+  }
+  c.call(module, kRouteDispatch, args);
+  route.getExpertIds().replaceAllUsesWith(
+      c.result(ids, route.getExpertIds().getType()));
+  route.getWeights().replaceAllUsesWith(
+      c.result(weights, route.getWeights().getType()));
+  route.erase();
+  if (dispatch) {
+    dispatch.getPermuted().replaceAllUsesWith(
+        c.result(permuted, dispatch.getPermuted().getType()));
+    dispatch.getOffsets().replaceAllUsesWith(
+        c.result(offsets, dispatch.getOffsets().getType()));
+    dispatch.getInverse().replaceAllUsesWith(
+        c.result(inverse, dispatch.getInverse().getType()));
+    dispatch.erase();
+  }
+  return success();
+}
+
+LogicalResult lowerDispatch(ModuleOp module, sy::DispatchOp op) {
+  if (failed(checkSupported(op)))
+    return failure();
+  OpBuilder b(op);
+  CallBuilder c{b, op.getLoc()};
+  Value tokens = c.input(op.getTokens()), ids = c.input(op.getExpertIds());
+  Value permuted = c.alloc(op.getPermuted().getType());
+  Value offsets = c.alloc(op.getOffsets().getType());
+  Value inverse = c.alloc(op.getInverse().getType());
+  c.call(module, kDispatch,
+         {c.i64(dimOf(op.getExpertIds(), 0)), c.i64(dimOf(op.getExpertIds(), 1)),
+          c.i64(op.getNumExperts()), c.i64(dimOf(op.getTokens(), 1)),
+          c.i64(dimOf(op.getPermuted(), 0)), c.address(tokens), c.address(ids),
+          c.address(permuted), c.address(offsets), c.address(inverse)});
+  op.getPermuted().replaceAllUsesWith(
+      c.result(permuted, op.getPermuted().getType()));
+  op.getOffsets().replaceAllUsesWith(c.result(offsets, op.getOffsets().getType()));
+  op.getInverse().replaceAllUsesWith(c.result(inverse, op.getInverse().getType()));
+  op.erase();
+  return success();
+}
+
+/// [E, N, K] -> [E, K, N]: folded when `rhs` is a constant, else a
+/// linalg.transpose.
+Value transposeExpertWeights(OpBuilder &b, Location loc, Value rhs) {
+  auto type = cast<RankedTensorType>(rhs.getType());
+  int64_t e = type.getDimSize(0), n = type.getDimSize(1),
+          k = type.getDimSize(2);
+  auto outType =
+      RankedTensorType::get({e, k, n}, type.getElementType());
+  DenseElementsAttr dense;
+  if (matchPattern(rhs, m_Constant(&dense)) && !dense.isSplat()) {
+    ArrayRef<char> raw = dense.getRawData();
+    std::vector<char> out(raw.size());
+    const float *src = reinterpret_cast<const float *>(raw.data());
+    float *dst = reinterpret_cast<float *>(out.data());
+    for (int64_t x = 0; x < e; ++x)
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < k; ++j)
+          dst[(x * k + j) * n + i] = src[(x * n + i) * k + j];
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::getFromRawBuffer(outType, out));
+  }
+  if (matchPattern(rhs, m_Constant(&dense)))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(outType, dense.getSplatValue<Attribute>()));
+  Value init = tensor::EmptyOp::create(b, loc, outType.getShape(),
+                                       outType.getElementType());
+  return linalg::TransposeOp::create(b, loc, rhs, init,
+                                     ArrayRef<int64_t>{0, 2, 1})
+      ->getResult(0);
+}
+
+LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
+  if (failed(checkSupported(op)))
+    return failure();
+  OpBuilder b(op);
+  CallBuilder c{b, op.getLoc()};
+  Value rhsTensor = op.getRhs();
+  if (op.getRhsTransposed())
+    rhsTensor = transposeExpertWeights(b, op.getLoc(), rhsTensor);
+  Value lhs = c.input(op.getLhs()), rhs = c.input(rhsTensor),
+        offsets = c.input(op.getOffsets());
+  Value bias = op.getBias() ? c.address(c.input(op.getBias())) : c.i64(0);
+  int64_t m = dimOf(op.getLhs(), 0), k = dimOf(op.getLhs(), 1),
+          e = dimOf(rhsTensor, 0), n = dimOf(rhsTensor, 2);
+  Value y = c.i64(0);
+  if (op.isGated())
+    y = c.address(c.alloc(RankedTensorType::get({m, n}, b.getF32Type())));
+  Value out = c.alloc(op.getResult().getType());
+  c.call(module, kGroupedGemm,
+         {c.i64(e), c.i64(m), c.i64(k), c.i64(n), c.address(lhs),
+          c.address(rhs), c.address(offsets), bias,
+          c.i64(static_cast<int64_t>(op.getActivation())), y, c.address(out),
+          c.i64(0)});
+  op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
+  op.erase();
+  return success();
+}
+
+LogicalResult lowerCombine(ModuleOp module, sy::CombineOp op) {
+  if (failed(checkSupported(op)))
+    return failure();
+  OpBuilder b(op);
+  CallBuilder c{b, op.getLoc()};
+  Value rows = c.input(op.getExpertOut()), inverse = c.input(op.getInverse()),
+        weights = c.input(op.getWeights());
+  Value out = c.alloc(op.getResult().getType());
+  c.call(module, kCombine,
+         {c.i64(dimOf(op.getInverse(), 0)), c.i64(dimOf(op.getInverse(), 1)),
+          c.i64(dimOf(op.getExpertOut(), 1)), c.i64(dimOf(op.getExpertOut(), 0)),
+          c.address(rows), c.address(inverse), c.address(weights),
+          c.address(out)});
+  op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
+  op.erase();
+  return success();
+}
+
+struct LowerMoEToUkernel
+    : switchyard::impl::LowerMoEToUkernelBase<LowerMoEToUkernel> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<sy::RouteOp, sy::DispatchOp, sy::GroupedMatmulOp, sy::CombineOp>(
+              op))
+        ops.push_back(op);
+    });
+    // Routes first: each may take its dispatch along.
+    llvm::DenseSet<Operation *> done;
+    for (Operation *op : ops) {
+      auto route = dyn_cast<sy::RouteOp>(op);
+      if (!route)
+        continue;
+      sy::DispatchOp dispatch = fusibleDispatch(route);
+      if (dispatch)
+        done.insert(dispatch);
+      if (failed(lowerRoute(module, route, dispatch)))
+        return signalPassFailure();
+      done.insert(op);
+    }
+    for (Operation *op : ops) {
+      if (done.contains(op))
+        continue;
+      LogicalResult result =
+          llvm::TypeSwitch<Operation *, LogicalResult>(op)
+              .Case([&](sy::DispatchOp d) { return lowerDispatch(module, d); })
+              .Case([&](sy::GroupedMatmulOp g) {
+                return lowerGroupedMatmul(module, g);
+              })
+              .Case([&](sy::CombineOp c) { return lowerCombine(module, c); })
+              .Default([](Operation *) { return success(); });
+      if (failed(result))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace

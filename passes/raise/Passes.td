@@ -1,0 +1,48 @@
+//===- Passes.td - raising passes --------------------------*- tablegen -*-===//
+#ifndef SWITCHYARD_PASSES_RAISE
+#define SWITCHYARD_PASSES_RAISE
+
+include "mlir/Pass/PassBase.td"
+
+def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
+  let summary = "Raise Mixture-of-Experts layers to sy.route, sy.dispatch, "
+                "sy.grouped_matmul and sy.combine";
+  let description = [{
+    Runs on the imported `onnx` dialect, before `sy-lower-onnx`. Each form
+    of an MoE layer that exporters produce becomes
+
+        route -> dispatch -> grouped_matmul (fc1 + activation)
+              -> grouped_matmul (fc2) -> combine
+
+    so that only the experts routing selects are computed.
+
+    Forms raised so far:
+    * ONNX Runtime's `com.microsoft.MoE` contrib op (softmax over the router
+      logits, top-k, optional renormalisation, fc1/fc2 in `[E, N, K]`
+      layout with optional biases, relu/gelu(tanh)/silu/identity/SwiGLU
+      experts). The node's inputs and attributes are checked at import
+      (`passes/lower/onnx/Contrib.cpp`), so the rewrite is exact.
+
+    Before:
+    ```mlir
+    %y = onnx.node "MoE" domain "com.microsoft" opset 1
+           (%x, %logits, %w1, %none, %w2) {activation_type = "relu", k = 2 : i64}
+           : (tensor<16x64xf32>, tensor<16x8xf32>, tensor<8x128x64xf32>, none,
+              tensor<8x64x128xf32>) -> tensor<16x64xf32>
+    ```
+    After:
+    ```mlir
+    %ids, %w = sy.route %logits top_k = 2 mode = softmax_topk : ...
+    %rows, %offsets, %inverse = sy.dispatch %x, %ids num_experts = 8 : ...
+    %h = sy.grouped_matmul %rows, %w1 offsets %offsets rhs_transposed
+           activation = relu : ...
+    %o = sy.grouped_matmul %h, %w2 offsets %offsets rhs_transposed : ...
+    %y = sy.combine %o, %inverse, %w : ...
+    ```
+  }];
+  let dependentDialects = [
+    "::switchyard::sy::SyDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // SWITCHYARD_PASSES_RAISE
