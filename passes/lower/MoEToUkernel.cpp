@@ -13,9 +13,11 @@
 // renormalisation, counting and the permutation in one kernel, with no
 // one-hot tensor anywhere).
 //
-// A sy.grouped_matmul with `rhs_transposed` ([E, N, K], ONNX Runtime's
-// layout) whose rhs is a constant gets the transposed constant [E, K, N] at
-// compile time; a non-constant one is transposed by a linalg.transpose.
+// A sy.grouped_matmul whose weights are a constant gets them prepacked at
+// compile time into the 32-column panels the GEMM body reads (either
+// layout, [E, K, N] or ONNX Runtime's [E, N, K] with `rhs_transposed`), so
+// the kernel streams them without packing; other weights are packed at run
+// time (transposed first by a linalg.transpose when `rhs_transposed`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,6 +53,7 @@ constexpr llvm::StringLiteral kDispatch = "sy_ukernel_moe_dispatch";
 constexpr llvm::StringLiteral kGroupedGemm = "sy_ukernel_grouped_sgemm";
 constexpr llvm::StringLiteral kCombine = "sy_ukernel_moe_combine";
 constexpr int64_t kRenormalize = 1; // SY_MOE_RENORMALIZE in ukernels.h
+constexpr int64_t kPrepacked = 4;   // SY_GROUPED_PREPACKED in ukernels.h
 
 /// Builds the calls at one insertion point.
 struct CallBuilder {
@@ -215,30 +218,12 @@ LogicalResult lowerDispatch(ModuleOp module, sy::DispatchOp op) {
   return success();
 }
 
-/// [E, N, K] -> [E, K, N]: folded when `rhs` is a constant, else a
-/// linalg.transpose.
+/// [E, N, K] -> [E, K, N] for weights that are not constants.
 Value transposeExpertWeights(OpBuilder &b, Location loc, Value rhs) {
   auto type = cast<RankedTensorType>(rhs.getType());
-  int64_t e = type.getDimSize(0), n = type.getDimSize(1),
-          k = type.getDimSize(2);
-  auto outType =
-      RankedTensorType::get({e, k, n}, type.getElementType());
-  DenseElementsAttr dense;
-  if (matchPattern(rhs, m_Constant(&dense)) && !dense.isSplat()) {
-    ArrayRef<char> raw = dense.getRawData();
-    std::vector<char> out(raw.size());
-    const float *src = reinterpret_cast<const float *>(raw.data());
-    float *dst = reinterpret_cast<float *>(out.data());
-    for (int64_t x = 0; x < e; ++x)
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j)
-          dst[(x * k + j) * n + i] = src[(x * n + i) * k + j];
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::getFromRawBuffer(outType, out));
-  }
-  if (matchPattern(rhs, m_Constant(&dense)))
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(outType, dense.getSplatValue<Attribute>()));
+  auto outType = RankedTensorType::get(
+      {type.getDimSize(0), type.getDimSize(2), type.getDimSize(1)},
+      type.getElementType());
   Value init = tensor::EmptyOp::create(b, loc, outType.getShape(),
                                        outType.getElementType());
   return linalg::TransposeOp::create(b, loc, rhs, init,
@@ -246,19 +231,113 @@ Value transposeExpertWeights(OpBuilder &b, Location loc, Value rhs) {
       ->getResult(0);
 }
 
+/// The f32 values of a constant, splat or not, by flat index.
+struct ConstantFloats {
+  DenseElementsAttr dense;
+  const float *raw = nullptr;
+  float splat = 0.f;
+
+  explicit ConstantFloats(DenseElementsAttr d) : dense(d) {
+    if (d.isSplat())
+      splat = d.getSplatValue<float>();
+    else
+      raw = reinterpret_cast<const float *>(d.getRawData().data());
+  }
+  float operator[](int64_t i) const { return raw ? raw[i] : splat; }
+};
+
+/// Constant expert weights laid out as the kernel's prepacked panels,
+/// [E][ceil(N/32)][K][32] (ukernels.h, SY_GROUPED_PREPACKED), zero past
+/// column N. `column(j)` is the source column of kernel column j (the
+/// identity, or SwiGLU's concatenated halves interleaved).
+Value prepackExpertWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
+                           bool transposed,
+                           llvm::function_ref<int64_t(int64_t)> column) {
+  auto type = cast<RankedTensorType>(w.getType());
+  int64_t e = type.getDimSize(0);
+  int64_t k = transposed ? type.getDimSize(2) : type.getDimSize(1);
+  int64_t n = transposed ? type.getDimSize(1) : type.getDimSize(2);
+  constexpr int64_t P = 32;
+  int64_t panels = (n + P - 1) / P;
+  ConstantFloats src(w);
+  std::vector<float> out(static_cast<size_t>(e * panels * k * P), 0.f);
+  for (int64_t x = 0; x < e; ++x)
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t c = column(j);
+      float *dst = out.data() + ((x * panels + j / P) * k) * P + j % P;
+      for (int64_t p = 0; p < k; ++p)
+        dst[p * P] = transposed ? src[(x * n + c) * k + p]
+                                : src[(x * k + p) * n + c];
+    }
+  auto packedType =
+      RankedTensorType::get({e, panels, k, P}, b.getF32Type());
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::getFromRawBuffer(
+          packedType, ArrayRef<char>(reinterpret_cast<const char *>(out.data()),
+                                     out.size() * sizeof(float))));
+}
+
+/// Bias [E, N] with its columns reordered by `column`.
+Value permuteBiasColumns(OpBuilder &b, Location loc, DenseElementsAttr bias,
+                         llvm::function_ref<int64_t(int64_t)> column) {
+  auto type = cast<RankedTensorType>(bias.getType());
+  int64_t e = type.getDimSize(0), n = type.getDimSize(1);
+  ConstantFloats src(bias);
+  SmallVector<float> out(e * n);
+  for (int64_t x = 0; x < e; ++x)
+    for (int64_t j = 0; j < n; ++j)
+      out[x * n + j] = src[x * n + column(j)];
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(out)));
+}
+
 LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
   if (failed(checkSupported(op)))
     return failure();
   OpBuilder b(op);
-  CallBuilder c{b, op.getLoc()};
-  Value rhsTensor = op.getRhs();
-  if (op.getRhsTransposed())
-    rhsTensor = transposeExpertWeights(b, op.getLoc(), rhsTensor);
+  Location loc = op.getLoc();
+  CallBuilder c{b, loc};
+  auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+  bool transposed = op.getRhsTransposed();
+  int64_t m = dimOf(op.getLhs(), 0), k = dimOf(op.getLhs(), 1),
+          e = rhsType.getDimSize(0),
+          n = rhsType.getDimSize(transposed ? 1 : 2);
+  sy::Activation act = op.getActivation();
+  Value biasTensor = op.getBias();
+
+  // Constant weights are prepacked. SwiGLU's concatenated halves are
+  // interleaved then (with a constant bias), so every column tile holds
+  // both halves of its outputs and starts on a panel.
+  DenseElementsAttr weights, biasConst;
+  bool prepack = matchPattern(op.getRhs(), m_Constant(&weights));
+  bool interleave = false;
+  if (prepack && act == sy::Activation::swiglu) {
+    if (!biasTensor || matchPattern(biasTensor, m_Constant(&biasConst)))
+      interleave = true;
+    else
+      prepack = (n / 2) % 32 == 0;
+  }
+  int64_t half = n / 2;
+  auto column = [&](int64_t j) {
+    return interleave ? (j % 2 ? half + j / 2 : j / 2) : j;
+  };
+  Value rhsTensor;
+  if (prepack) {
+    rhsTensor = prepackExpertWeights(b, loc, weights, transposed, column);
+    if (interleave) {
+      act = sy::Activation::swiglu_interleaved;
+      if (biasTensor)
+        biasTensor = permuteBiasColumns(b, loc, biasConst, column);
+    }
+  } else {
+    rhsTensor = transposed ? transposeExpertWeights(b, loc, op.getRhs())
+                           : op.getRhs();
+  }
+
   Value lhs = c.input(op.getLhs()), rhs = c.input(rhsTensor),
         offsets = c.input(op.getOffsets());
-  Value bias = op.getBias() ? c.address(c.input(op.getBias())) : c.i64(0);
-  int64_t m = dimOf(op.getLhs(), 0), k = dimOf(op.getLhs(), 1),
-          e = dimOf(rhsTensor, 0), n = dimOf(rhsTensor, 2);
+  Value bias = biasTensor ? c.address(c.input(biasTensor)) : c.i64(0);
   Value y = c.i64(0);
   if (op.isGated())
     y = c.address(c.alloc(RankedTensorType::get({m, n}, b.getF32Type())));
@@ -266,8 +345,8 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
   c.call(module, kGroupedGemm,
          {c.i64(e), c.i64(m), c.i64(k), c.i64(n), c.address(lhs),
           c.address(rhs), c.address(offsets), bias,
-          c.i64(static_cast<int64_t>(op.getActivation())), y, c.address(out),
-          c.i64(0)});
+          c.i64(static_cast<int64_t>(act)), y, c.address(out),
+          c.i64(prepack ? kPrepacked : 0)});
   op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
   op.erase();
   return success();

@@ -17,7 +17,7 @@ void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
                           int64_t flags) {
   if (m <= 0 || oh <= 0 || ow <= 0 || kh <= 0 || kw <= 0)
     return;
-  sy_gemm_b b = {(const float *)x, 0, kh, kw, dh, dw, h, wd, pt, pl, ow};
+  sy_gemm_b b = {(const float *)x, 0, kh, kw, dh, dw, h, wd, pt, pl, ow, 0};
   sy_gemm(m, oh * ow, c * kh * kw, (const float *)w, c * kh * kw, &b,
           (const float *)bias, (float *)y, oh * ow, flags);
 }

@@ -22,10 +22,21 @@ typedef struct sy_gemm_b {
    * positions outside x (the zero padding, pt rows above and pl columns to
    * the left) read as zero. */
   int64_t kh, kw, dh, dw, h, w, pt, pl, ow;
+  /* Prepacked form when panel_k > 0 (kw and ld unused): data holds the
+   * 32-column panels the SIMD body would pack, [ceil(n / 32)][panel_k][32],
+   * zero past the last column, so B is read as one contiguous stream
+   * (constant weights are laid out so at compile time). Column blocks must
+   * then start at multiples of 32. */
+  int64_t panel_k;
 } sy_gemm_b;
+
+enum { SY_GEMM_PANEL = 32 };
 
 /* B[p][j] in both forms, for the portable body. */
 static inline float sy_gemm_b_get(const sy_gemm_b *b, int64_t p, int64_t j) {
+  if (b->panel_k > 0)
+    return b->data[((j / SY_GEMM_PANEL) * b->panel_k + p) * SY_GEMM_PANEL +
+                   j % SY_GEMM_PANEL];
   if (b->kw == 0)
     return b->data[p * b->ld + j];
   int64_t v = p % b->kw, u = (p / b->kw) % b->kh, ch = p / (b->kw * b->kh);

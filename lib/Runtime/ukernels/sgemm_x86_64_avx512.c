@@ -135,17 +135,24 @@ static void packA(int64_t rows, int64_t kc, const float *a, int64_t lda,
 }
 
 /* c[0, rows) x [0, 32) (+)= ap[R][LDAP] * bp[kc][NR]; R is a constant at
- * every call site, so the accumulators stay in registers. */
+ * every call site, so the accumulators stay in registers. Each k step also
+ * prefetches one panel row at pf[p][NR] (the next panel of a prepacked B,
+ * which would otherwise arrive from memory one demand miss at a time; bp
+ * itself when there is nothing to fetch). */
 SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
-                     float *c, int64_t ldc, int64_t rows, __mmask16 m0,
-                     __mmask16 m1, int accumulate, const float *bias) {
+                     const float *pf, float *c, int64_t ldc, int64_t rows,
+                     __mmask16 m0, __mmask16 m1, int accumulate,
+                     const float *bias) {
   __m512 acc0[MR], acc1[MR];
   for (int r = 0; r < R; ++r) {
     acc0[r] = _mm512_setzero_ps();
     acc1[r] = _mm512_setzero_ps();
   }
-  for (int64_t p = 0; p < kc; ++p, ++ap, bp += NR) {
-    __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
+  for (int64_t p = 0; p < kc; ++p, ++ap, bp += NR, pf += NR) {
+    _mm_prefetch((const char *)pf, _MM_HINT_T0);
+    _mm_prefetch((const char *)(pf + 16), _MM_HINT_T0);
+    /* Unaligned loads: a prepacked B (a constant) may be 16-byte aligned. */
+    __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
     for (int r = 0; r < R; ++r) {
       __m512 av = _mm512_set1_ps(ap[r * LDAP]);
       acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
@@ -191,19 +198,28 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
       int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
       for (int64_t j = n0; j < n1; j += NR) {
         int64_t cols = n1 - j < NR ? n1 - j : NR;
-        packB(b, p0, kc, j, cols, bpack);
+        const float *bp = bpack, *next = bpack;
+        if (b->panel_k > 0) { /* already packed: j is a multiple of NR */
+          bp = b->data + ((j / NR) * b->panel_k + p0) * NR;
+          if (j + NR < n1)
+            next = bp + b->panel_k * NR;
+        } else {
+          packB(b, p0, kc, j, cols, bpack);
+        }
         uint32_t lanes = laneRange(0, cols);
         __mmask16 m0 = (__mmask16)lanes, m1 = (__mmask16)(lanes >> 16);
         for (int64_t i = 0; i < mc; i += step) {
           int64_t rows = mc - i < step ? mc - i : step;
           const float *ai = apack + i * LDAP, *bii = bi ? bi + i : NULL;
+          /* The first slice fetches the next panel for the others. */
+          const float *pf = i == 0 ? next : bp;
           float *ci = c + (ic + i) * ldc + j;
           if (rows > 8)
-            micro(12, kc, ai, bpack, ci, ldc, rows, m0, m1, acc, bii);
+            micro(12, kc, ai, bp, pf, ci, ldc, rows, m0, m1, acc, bii);
           else if (rows > 4)
-            micro(8, kc, ai, bpack, ci, ldc, rows, m0, m1, acc, bii);
+            micro(8, kc, ai, bp, pf, ci, ldc, rows, m0, m1, acc, bii);
           else
-            micro(4, kc, ai, bpack, ci, ldc, rows, m0, m1, acc, bii);
+            micro(4, kc, ai, bp, pf, ci, ldc, rows, m0, m1, acc, bii);
         }
       }
     }

@@ -94,7 +94,12 @@ void sy_ukernel_moe_dispatch(int64_t t, int64_t k, int64_t e, int64_t h,
  * [e, k, n] row-major, bias [e, n] or 0, out [m, n] (or [m, n/2] for the
  * SwiGLU activations, which need y [m, n] as room for the GEMM before the
  * gate product; y is unused otherwise). Threads over (expert, row tile,
- * column tile) items; bias and activation are applied per tile. */
+ * column tile) items; bias and activation are applied per tile.
+ * With SY_GROUPED_PREPACKED in flags, rhs is [e][ceil(n / 32)][k][32]
+ * (gemm.h's prepacked panels, zero past column n), read without packing;
+ * the concatenated SwiGLU then needs n / 2 to be a multiple of 32 (the
+ * compiler interleaves constant weights instead). */
+enum { SY_GROUPED_PREPACKED = 4 };
 void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                               intptr_t lhs, intptr_t rhs, intptr_t offsets,
                               intptr_t bias, int64_t activation, intptr_t y,
