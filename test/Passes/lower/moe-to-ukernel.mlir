@@ -1,0 +1,92 @@
+// sy MoE ops become calls to the runtime's MoE kernels on buffers wrapped
+// as tensors; a route feeding one dispatch is one fused call; constant
+// expert weights are prepacked into 32-column panels.
+// RUN: switchyard-opt %s --split-input-file --verify-diagnostics --sy-lower-moe-to-ukernel | FileCheck %s
+
+// CHECK-DAG: func.func private @sy_ukernel_moe_route_dispatch(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func @fused_gating_dispatch
+// CHECK-DAG: %[[T:.*]] = arith.constant 16 : i64
+// CHECK-DAG: %[[E:.*]] = arith.constant 8 : i64
+// CHECK-DAG: %[[K:.*]] = arith.constant 2 : i64
+// CHECK-DAG: %[[H:.*]] = arith.constant 64 : i64
+// CHECK-DAG: %[[R:.*]] = arith.constant 32 : i64
+// CHECK-DAG: %[[RENORM:.*]] = arith.constant 1 : i64
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1065353216 : i64
+// CHECK-DAG: %[[IDS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<16x2xi64>
+// CHECK-DAG: %[[ROWS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
+// CHECK: call @sy_ukernel_moe_route_dispatch(%[[T]], %[[E]], %[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %[[RENORM]], %{{.*}}, %[[ONE]], %{{.*}}, %{{.*}}, %[[H]], %[[R]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK-NOT: call
+// CHECK: bufferization.to_tensor %[[IDS]] restrict writable
+// CHECK: bufferization.to_tensor %[[ROWS]] restrict writable
+// CHECK-NOT: sy.
+func.func @fused_gating_dispatch(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>) -> (tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>, tensor<16x2xf32>, tensor<16x2xi64>) {
+  %ids, %w = sy.route %l top_k = 2 mode = softmax_topk renormalize : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+  %rows, %off, %inv = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+  return %rows, %off, %inv, %w, %ids : tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>, tensor<16x2xf32>, tensor<16x2xi64>
+}
+
+// -----
+
+// Near-miss for the fusion: two dispatches of the same ids. The route is
+// called alone (tokens 0) and each dispatch gets its own call.
+// CHECK-LABEL: func @two_dispatches
+// CHECK: call @sy_ukernel_moe_route_dispatch
+// CHECK: call @sy_ukernel_moe_dispatch
+// CHECK: call @sy_ukernel_moe_dispatch
+func.func @two_dispatches(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>) -> (tensor<32x64xf32>, tensor<32x64xf32>) {
+  %ids, %w = sy.route %l top_k = 2 mode = sigmoid_topk capacity = 4 scale = 2.5 : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+  %r0, %o0, %i0 = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+  %r1, %o1, %i1 = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+  return %r0, %r1 : tensor<32x64xf32>, tensor<32x64xf32>
+}
+
+// -----
+
+// Constant weights in onnxruntime's [E, N, K] layout with a concatenated
+// SwiGLU: prepacked panels [E, ceil(N/32), K, 32], the halves interleaved
+// (activation code 6, swiglu_interleaved) and the prepacked flag (4). The
+// GEMM needs room for y [M, N].
+// CHECK-LABEL: func @constant_weights_swiglu
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x2x8x32xf32>
+// CHECK-DAG: %[[ACT:.*]] = arith.constant 6 : i64
+// CHECK-DAG: %[[FLAGS:.*]] = arith.constant 4 : i64
+// CHECK-DAG: memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
+// CHECK: call @sy_ukernel_grouped_sgemm({{.*}}, %[[ACT]], %{{.*}}, %{{.*}}, %[[FLAGS]])
+func.func @constant_weights_swiglu(%rows: tensor<32x8xf32>, %off: tensor<3xi64>) -> tensor<32x32xf32> {
+  %cst = arith.constant dense<0.5> : tensor<2x64x8xf32>
+  %h = sy.grouped_matmul %rows, %cst offsets %off rhs_transposed activation = swiglu : tensor<32x8xf32>, tensor<2x64x8xf32>, tensor<3xi64> -> tensor<32x32xf32>
+  return %h : tensor<32x32xf32>
+}
+
+// -----
+
+// Weights that are not constants are packed at run time (flags 0), after a
+// linalg.transpose from [E, N, K]; the bias is passed along.
+// CHECK-LABEL: func @runtime_weights
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<4x24x16xf32>) outs(%{{.*}} : tensor<4x16x24xf32>) permutation = [0, 2, 1]
+// CHECK: bufferization.to_buffer %[[WT]] read_only
+// CHECK: %[[RELU:.*]] = arith.constant 1 : i64
+// CHECK: call @sy_ukernel_grouped_sgemm({{.*}}, %[[RELU]], %c0_i64{{(_[0-9]+)?}}, %{{.*}}, %c0_i64{{(_[0-9]+)?}})
+func.func @runtime_weights(%rows: tensor<8x16xf32>, %w: tensor<4x24x16xf32>, %b: tensor<4x24xf32>, %off: tensor<5xi64>) -> tensor<8x24xf32> {
+  %h = sy.grouped_matmul %rows, %w offsets %off bias %b rhs_transposed activation = relu : tensor<8x16xf32>, tensor<4x24x16xf32>, tensor<5xi64>, tensor<4x24xf32> -> tensor<8x24xf32>
+  return %h : tensor<8x24xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @combine
+// CHECK: call @sy_ukernel_moe_combine
+// CHECK-NOT: sy.combine
+func.func @combine(%rows: tensor<32x64xf32>, %inv: tensor<16x2xi64>, %w: tensor<16x2xf32>) -> tensor<16x64xf32> {
+  %y = sy.combine %rows, %inv, %w : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32> -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+// -----
+
+// The kernels are f32 with i64 indices: anything else is an error at the op.
+func.func @f16(%rows: tensor<32x64xf16>, %inv: tensor<16x2xi64>, %w: tensor<16x2xf16>) -> tensor<16x64xf16> {
+  // expected-error @+1 {{the CPU lowering of sy.combine supports f32 data and i64 indices, not 'f16'}}
+  %y = sy.combine %rows, %inv, %w : tensor<32x64xf16>, tensor<16x2xi64>, tensor<16x2xf16> -> tensor<16x64xf16>
+  return %y : tensor<16x64xf16>
+}
