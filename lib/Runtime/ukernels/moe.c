@@ -250,8 +250,39 @@ static inline float expApprox(float x) {
 
 static inline float silu(float v) { return v / (1.f + expApprox(-v)); }
 
+/* The epilogues are built for AVX-512 as well as the baseline, the clone
+ * picked at load time: vectorized 16 wide they cost a few percent of a
+ * layer, where the baseline build took a tenth of it. */
+#if defined(__x86_64__) && defined(__clang__)
+#define SY_EPILOGUE __attribute__((target_clones("avx512f", "default")))
+#else
+#define SY_EPILOGUE
+#endif
+
+/* out[x] = silu(gate[x]) * lin[x] over [0, n), gate and lin read with a
+ * stride (2 for interleaved halves, 1 for concatenated ones), bias added
+ * first when given (same stride). */
+SY_EPILOGUE static void swigluRow(const float *gate, const float *lin,
+                                  const float *biasGate, const float *biasLin,
+                                  int64_t stride, float *out, int64_t n) {
+  if (biasGate) {
+    for (int64_t x = 0; x < n; ++x) {
+      float g = gate[x * stride] + biasGate[x * stride];
+      out[x] = silu(g) * (lin[x * stride] + biasLin[x * stride]);
+    }
+    return;
+  }
+  if (stride == 2) {
+    for (int64_t x = 0; x < n; ++x)
+      out[x] = silu(gate[2 * x]) * lin[2 * x];
+    return;
+  }
+  for (int64_t x = 0; x < n; ++x)
+    out[x] = silu(gate[x]) * lin[x];
+}
+
 /* Applies the activation to n values in place, after adding bias (or not). */
-static void activateRow(int64_t act, const float *bias, float *v, int64_t n) {
+SY_EPILOGUE static void activateRow(int64_t act, const float *bias, float *v, int64_t n) {
   if (bias)
     for (int64_t x = 0; x < n; ++x)
       v[x] += bias[x];
@@ -318,16 +349,14 @@ static void groupItems(void *env, int64_t begin, int64_t end) {
       sy_gemm_block(rows, half + c0, half + c1, j->k, a, j->k, &w, NULL, y,
                     j->n, j->flags & SY_UK_PORTABLE);
     }
+    int64_t gate0 = interleaved ? 2 * c0 : c0;
+    int64_t lin0 = interleaved ? 2 * c0 + 1 : half + c0;
+    int64_t stride = interleaved ? 2 : 1;
     for (int64_t r = 0; r < rows; ++r) {
       const float *yr = y + r * j->n;
-      float *o = j->out + (g->r0 + r) * j->nOut;
-      for (int64_t x = c0; x < c1; ++x) {
-        int64_t gi = interleaved ? 2 * x : x;
-        int64_t li = interleaved ? 2 * x + 1 : half + x;
-        float gate = bias ? yr[gi] + bias[gi] : yr[gi];
-        float lin = bias ? yr[li] + bias[li] : yr[li];
-        o[x] = silu(gate) * lin;
-      }
+      swigluRow(yr + gate0, yr + lin0, bias ? bias + gate0 : NULL,
+                bias ? bias + lin0 : NULL, stride,
+                j->out + (g->r0 + r) * j->nOut + c0, c1 - c0);
     }
   }
 }

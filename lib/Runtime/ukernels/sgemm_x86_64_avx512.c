@@ -135,13 +135,13 @@ static void packA(int64_t rows, int64_t kc, const float *a, int64_t lda,
 }
 
 /* c[0, rows) x [0, 32) (+)= ap[R][LDAP] * bp[kc][NR]; R is a constant at
- * every call site, so the accumulators stay in registers. Each k step also
- * prefetches one panel row at pf[p][NR] (the next panel of a prepacked B,
- * which would otherwise arrive from memory one demand miss at a time; bp
- * itself when there is nothing to fetch). */
+ * every call site, so the accumulators stay in registers. The first
+ * pfRows k steps also prefetch one row each of pf[p][NR]: a share of the
+ * next panel of a prepacked B, which would otherwise arrive from memory one
+ * demand miss at a time. */
 SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
-                     const float *pf, float *c, int64_t ldc, int64_t rows,
-                     __mmask16 m0, __mmask16 m1, int accumulate,
+                     const float *pf, int64_t pfRows, float *c, int64_t ldc,
+                     int64_t rows, __mmask16 m0, __mmask16 m1, int accumulate,
                      const float *bias) {
   __m512 acc0[MR], acc1[MR];
   for (int r = 0; r < R; ++r) {
@@ -149,8 +149,10 @@ SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
     acc1[r] = _mm512_setzero_ps();
   }
   for (int64_t p = 0; p < kc; ++p, ++ap, bp += NR, pf += NR) {
-    _mm_prefetch((const char *)pf, _MM_HINT_T0);
-    _mm_prefetch((const char *)(pf + 16), _MM_HINT_T0);
+    if (p < pfRows) {
+      _mm_prefetch((const char *)pf, _MM_HINT_T0);
+      _mm_prefetch((const char *)(pf + 16), _MM_HINT_T0);
+    }
     /* Unaligned loads: a prepacked B (a constant) may be 16-byte aligned. */
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
     for (int r = 0; r < R; ++r) {
@@ -198,7 +200,7 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
       int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
       for (int64_t j = n0; j < n1; j += NR) {
         int64_t cols = n1 - j < NR ? n1 - j : NR;
-        const float *bp = bpack, *next = bpack;
+        const float *bp = bpack, *next = NULL;
         if (b->panel_k > 0) { /* already packed: j is a multiple of NR */
           bp = b->data + ((j / NR) * b->panel_k + p0) * NR;
           if (j + NR < n1)
@@ -211,15 +213,18 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
         for (int64_t i = 0; i < mc; i += step) {
           int64_t rows = mc - i < step ? mc - i : step;
           const float *ai = apack + i * LDAP, *bii = bi ? bi + i : NULL;
-          /* The first slice fetches the next panel for the others. */
-          const float *pf = i == 0 ? next : bp;
+          /* Each slice prefetches its share of the next panel's rows. */
+          int64_t slices = (mc + step - 1) / step, share = (kc + slices - 1) / slices;
+          int64_t first = i / step * share;
+          int64_t pfRows = !next || first >= kc ? 0 : (kc - first < share ? kc - first : share);
+          const float *pf = next ? next + first * NR : bp;
           float *ci = c + (ic + i) * ldc + j;
           if (rows > 8)
-            micro(12, kc, ai, bp, pf, ci, ldc, rows, m0, m1, acc, bii);
+            micro(12, kc, ai, bp, pf, pfRows, ci, ldc, rows, m0, m1, acc, bii);
           else if (rows > 4)
-            micro(8, kc, ai, bp, pf, ci, ldc, rows, m0, m1, acc, bii);
+            micro(8, kc, ai, bp, pf, pfRows, ci, ldc, rows, m0, m1, acc, bii);
           else
-            micro(4, kc, ai, bp, pf, ci, ldc, rows, m0, m1, acc, bii);
+            micro(4, kc, ai, bp, pf, pfRows, ci, ldc, rows, m0, m1, acc, bii);
         }
       }
     }

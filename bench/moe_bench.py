@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""MoE benchmarks: Switchyard vs ONNX Runtime on the same MoE .onnx files,
+side by side in one run, with the machine's measured ceilings.
+
+    python3 bench/moe_bench.py [--tokens 1,8,256,1024] [--hidden 1024]
+        [--inter 1024] [--experts 8] [--top-k 2] [--runs 20] [--threads 2]
+        [--rounds 3] [--markdown FILE]
+
+Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
+  contrib   onnxruntime's com.microsoft.MoE op, SwiGLU experts (interleaved,
+            swiglu_fusion=1, the variant ORT's CPU kernel implements), so
+            ONNX Runtime runs its own MoE kernel on the same file.
+
+Every round times Switchyard (`switchyard-run --benchmark`, median) and
+ONNX Runtime (InferenceSession.run, median, intra-op threads = --threads)
+back to back; the table shows the median over rounds of each, so that the
+VM's noise hits both. Ceilings measured in the same run by bench/peak/peak.c
+(register-only FMA loop, 1 GiB read): GFLOP/s counts 2 flops per
+multiply-add of the GEMMs actually routed (tokens x k rows); GB/s counts the
+bytes of the distinct experts' weights the routing selected (what a decode
+step must stream), over Switchyard's time.
+"""
+import argparse
+import datetime
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_bench import cpu_name, time_ort, time_switchyard  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def measure_ceilings(threads, workdir):
+    exe = os.path.join(workdir, "peak")
+    subprocess.run(["cc", "-O2", "-mavx512f", "-mfma", "-pthread",
+                    os.path.join(HERE, "peak", "peak.c"), "-o", exe], check=True)
+    run = lambda what: float(subprocess.run([exe, what, str(threads)], check=True,
+                                            capture_output=True, text=True).stdout)
+    return run("fma"), run("read")
+
+
+def contrib_model(tokens, hidden, inter, experts, k, rng):
+    w1 = (rng.standard_normal((experts, 2 * inter, hidden)) / np.sqrt(hidden)).astype(np.float32)
+    w2 = (rng.standard_normal((experts, hidden, inter)) / np.sqrt(inter)).astype(np.float32)
+    node = h.make_node("MoE", ["x", "logits", "w1", "", "w2"], ["y"],
+                       domain="com.microsoft", k=k, activation_type="swiglu",
+                       swiglu_fusion=1, normalize_routing_weights=1)
+    g = h.make_graph([node], "moe",
+                     [h.make_tensor_value_info("x", T.FLOAT, [tokens, hidden]),
+                      h.make_tensor_value_info("logits", T.FLOAT, [tokens, experts])],
+                     [h.make_tensor_value_info("y", T.FLOAT, [tokens, hidden])],
+                     [nh.from_array(w1, "w1"), nh.from_array(w2, "w2")])
+    model = h.make_model(g, opset_imports=[h.make_opsetid("", 17),
+                                           h.make_opsetid("com.microsoft", 1)])
+    inputs = {"x": rng.standard_normal((tokens, hidden)).astype(np.float32),
+              "logits": rng.standard_normal((tokens, experts)).astype(np.float32)}
+    # Work actually routed, and the weights a step must stream.
+    flops = 2.0 * tokens * k * (hidden * 2 * inter + inter * hidden)
+    chosen = np.argsort(-inputs["logits"], axis=1, kind="stable")[:, :k]
+    expert_bytes = 4 * (2 * inter * hidden + hidden * inter)
+    bytes_streamed = len(np.unique(chosen)) * expert_bytes
+    return model, inputs, flops, bytes_streamed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tokens", default="1,8,256,1024")
+    ap.add_argument("--hidden", type=int, default=1024)
+    ap.add_argument("--inter", type=int, default=1024)
+    ap.add_argument("--experts", type=int, default=8)
+    ap.add_argument("--top-k", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--markdown", help="append the table to this file")
+    args = ap.parse_args()
+
+    rng = np.random.default_rng(0)
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        peak, bandwidth = measure_ceilings(args.threads, d)
+        for tokens in [int(t) for t in args.tokens.split(",")]:
+            model, inputs, flops, nbytes = contrib_model(
+                tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
+            path = os.path.join(d, "moe.onnx")
+            onnx.save(model, path)
+            sy_times, ort_times, agree, err = [], [], "n/a", None
+            for _ in range(args.rounds):
+                sy_ms, sy_out, err = time_switchyard(path, inputs, d, args.runs,
+                                                     args.threads)
+                ort_ms, ort_out = time_ort(path, inputs, args.runs, args.threads)
+                ort_times.append(ort_ms)
+                if sy_ms is None:
+                    break
+                sy_times.append(sy_ms)
+                agree = bool(np.allclose(sy_out["y"], ort_out["y"], rtol=1e-3, atol=1e-4))
+            sy = statistics.median(sy_times) if sy_times else None
+            rows.append(("contrib", tokens, sy, statistics.median(ort_times),
+                         flops, nbytes, agree, err))
+
+    header = (f"{datetime.date.today()} on {cpu_name()}, {args.threads} threads; "
+              f"hidden {args.hidden}, expert FFN {args.inter} (SwiGLU), "
+              f"{args.experts} experts, top-{args.top_k}; median of {args.rounds} "
+              f"rounds x {args.runs} runs; measured peak {peak:.0f} GFLOP/s, "
+              f"read bandwidth {bandwidth:.1f} GB/s")
+    lines = [header, "",
+             "| form | tokens | Switchyard ms | ONNX Runtime ms | ORT/Switchyard "
+             "| GFLOP/s (% of peak) | weights GB/s (% of bandwidth) | outputs agree |",
+             "|---|---|---|---|---|---|---|---|"]
+    for form, tokens, sy, ort_ms, flops, nbytes, agree, err in rows:
+        if sy is None:
+            lines.append(f"| {form} | {tokens} | failed: {err} | {ort_ms:.3f} | n/a | n/a | n/a | n/a |")
+            continue
+        gflops = flops / (sy * 1e-3) * 1e-9
+        gbs = nbytes / (sy * 1e-3) * 1e-9
+        lines.append(f"| {form} | {tokens} | {sy:.3f} | {ort_ms:.3f} | {ort_ms / sy:.2f}x "
+                     f"| {gflops:.0f} ({100 * gflops / peak:.0f}%) "
+                     f"| {gbs:.1f} ({100 * gbs / bandwidth:.0f}%) | {agree} |")
+    print("\n".join(lines))
+    if args.markdown:
+        with open(args.markdown, "a") as f:
+            f.write("\n" + "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
