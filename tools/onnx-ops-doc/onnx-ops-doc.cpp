@@ -19,14 +19,15 @@ using namespace switchyard::onnx;
 int main() {
   struct Row {
     llvm::SmallVector<int64_t> versions;
-    bool lowered = true, folded = false;
+    bool lowered = true, folded = false, raised = false;
     std::string notes;
   };
   std::map<std::pair<std::string, std::string>, Row> rows;
   for (const OpEntry &e : OpRegistry::get().entries()) {
     Row &row = rows[{e.domain.str(), e.opType.str()}];
     row.versions.push_back(e.sinceVersion);
-    row.lowered &= e.lower != nullptr;
+    row.lowered &= e.lower != nullptr || e.raised;
+    row.raised |= e.raised;
     row.folded |= e.fold != nullptr;
     if (!e.notes.empty())
       row.notes = e.notes.str();
@@ -47,7 +48,9 @@ int main() {
     os << "| " << (key.first.empty() ? "ai.onnx" : key.first) << " | "
        << key.second << " | ";
     llvm::interleaveComma(row.versions, os);
-    os << " | " << (row.lowered ? "compiles" : "import only")
+    os << " | "
+       << (row.raised ? "compiles (raised to sy)"
+                      : row.lowered ? "compiles" : "import only")
        << (row.folded ? ", folds" : "") << " | " << row.notes << " |\n";
   }
   os << "\n" << rows.size() << " ops.\n";

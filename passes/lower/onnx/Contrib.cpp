@@ -121,5 +121,6 @@ void switchyard::onnx::registerContribOps(OpRegistry &registry) {
   registry.add({"com.microsoft", "MoE", 1, inferMoE, nullptr, nullptr,
                 "raised to sy.route/dispatch/grouped_matmul/combine by "
                 "sy-raise-moe; f32, static shapes, fc3 and SwiGLU "
-                "alpha/beta/limit not supported"});
+                "alpha/beta/limit not supported",
+                /*raised=*/true});
 }

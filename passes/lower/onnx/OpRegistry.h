@@ -115,6 +115,9 @@ struct OpEntry {
   LowerFn lower = nullptr;
   /// Limits worth knowing, for docs/onnx-ops.md ("static shapes only").
   llvm::StringRef notes = "";
+  /// Compiled by a raising pass (passes/raise) into sy ops instead of a
+  /// `lower` function (onnxruntime's MoE).
+  bool raised = false;
 };
 
 /// One row of a family's table of default-domain (ai.onnx) ops, written
