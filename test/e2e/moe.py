@@ -8,13 +8,18 @@ onnxruntime's CPU provider implements the variant. Bound: |got - want| <=
 1e-4 * |want| + 1e-5 (float32 accumulation over at most a few hundred
 terms, outputs of order 1)."""
 
+import os
+import subprocess
+import tempfile
+
 import numpy as np
+import onnx
 import onnxruntime as ort
 from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from sye2e import check_close, compile_and_run, main
+from sye2e import check_close, compile_and_run, main, tool
 
 RTOL, ATOL = 1e-4, 1e-5
 rng = np.random.default_rng(0)
@@ -149,8 +154,25 @@ def test_all_tokens_on_one_expert():
     check("one expert", (50, 32), 8, 48, 1, act="silu", logits=logits)
 
 
+def test_emit_sy():
+    # --emit=sy shows the layer as the four sy ops and nothing dense.
+    model, _, _ = moe_model((16, 32), 8, 48, 2, act="swiglu", fusion=1)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "moe.onnx")
+        onnx.save(model, path)
+        ir = subprocess.run([tool("switchyard-compile"), path, "--emit=sy", "-o", "-",
+                             "--mlir-elide-elementsattrs-if-larger=8"],
+                            capture_output=True, text=True, check=True).stdout
+    for op in ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]:
+        if op not in ir:
+            raise AssertionError(f"--emit=sy lacks {op}:\n{ir}")
+    for dense in ["onnx.node", "MatMul", "linalg"]:
+        if dense in ir:
+            raise AssertionError(f"--emit=sy still has {dense}:\n{ir}")
+
+
 if __name__ == "__main__":
     main([test_activations, test_swiglu_interleaved_with_bias,
           test_swiglu_concatenated, test_top_k_and_expert_counts,
           test_batch_sequence_input, test_sizes, test_expert_with_no_tokens,
-          test_all_tokens_on_one_expert])
+          test_all_tokens_on_one_expert, test_emit_sy])
