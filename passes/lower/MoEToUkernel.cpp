@@ -301,8 +301,7 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
   auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
   bool transposed = op.getRhsTransposed();
   int64_t m = dimOf(op.getLhs(), 0), k = dimOf(op.getLhs(), 1),
-          e = rhsType.getDimSize(0),
-          n = rhsType.getDimSize(transposed ? 1 : 2);
+          e = rhsType.getDimSize(0), n = op.getGemmColumns();
   sy::Activation act = op.getActivation();
   Value biasTensor = op.getBias();
 

@@ -311,10 +311,21 @@ SY_EPILOGUE static void activateRow(int64_t act, const float *bias, float *v, in
   }
 }
 
+static int isGated(int64_t activation) {
+  return activation == SY_ACT_SWIGLU ||
+         activation == SY_ACT_SWIGLU_INTERLEAVED;
+}
+
+/* Rows [*r0, *r1) of expert x's group, clipped to [first, last). */
+static void groupRows(const int64_t *off, int64_t x, int64_t first,
+                      int64_t last, int64_t *r0, int64_t *r1) {
+  *r0 = off[x] < first ? first : off[x];
+  *r1 = off[x + 1] > last ? last : off[x + 1];
+}
+
 static void groupItems(void *env, int64_t begin, int64_t end) {
   const group_job *j = (const group_job *)env;
-  int gated = j->activation == SY_ACT_SWIGLU ||
-              j->activation == SY_ACT_SWIGLU_INTERLEAVED;
+  int gated = isGated(j->activation);
   for (int64_t it = begin; it < end; ++it) {
     const group_item *g = &j->items[it];
     int64_t rows = g->r1 - g->r0, c0 = g->c0, c1 = g->c1;
@@ -365,8 +376,7 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                               intptr_t lhs, intptr_t rhs, intptr_t offsets,
                               intptr_t bias, int64_t activation, intptr_t y,
                               intptr_t out, int64_t flags) {
-  int gated = activation == SY_ACT_SWIGLU ||
-              activation == SY_ACT_SWIGLU_INTERLEAVED;
+  int gated = isGated(activation);
   int64_t nOut = gated ? n / 2 : n;
   const int64_t *off = (const int64_t *)offsets;
   if (m <= 0 || nOut <= 0)
@@ -381,10 +391,9 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
   /* A gated tile covers two GEMM columns per output column. */
   int64_t tileCols = gated ? kGroupTileCols / 2 : kGroupTileCols;
   int64_t colTiles = (nOut + tileCols - 1) / tileCols;
-  int64_t count = 0;
+  int64_t count = 0, r0, r1;
   for (int64_t x = 0; x < e; ++x) {
-    int64_t r0 = off[x] < first ? first : off[x];
-    int64_t r1 = off[x + 1] > last ? last : off[x + 1];
+    groupRows(off, x, first, last, &r0, &r1);
     if (r1 > r0)
       count += (r1 - r0 + kGroupTileRows - 1) / kGroupTileRows * colTiles;
   }
@@ -395,8 +404,7 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
     return;
   int64_t it = 0;
   for (int64_t x = 0; x < e; ++x) {
-    int64_t r0 = off[x] < first ? first : off[x];
-    int64_t r1 = off[x + 1] > last ? last : off[x + 1];
+    groupRows(off, x, first, last, &r0, &r1);
     for (int64_t r = r0; r < r1; r += kGroupTileRows)
       for (int64_t c = 0; c < nOut; c += tileCols) {
         group_item g = {(int32_t)x, (int32_t)c,

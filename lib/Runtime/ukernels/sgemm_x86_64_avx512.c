@@ -198,6 +198,9 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
       /* Slices of 12 rows, or of 8 when that avoids a short tail (64
        * output channels: 8 x 8 rather than 5 x 12 + 4). */
       int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
+      /* Rows of the next prepacked panel each slice prefetches. */
+      int64_t slices = (mc + step - 1) / step;
+      int64_t share = (kc + slices - 1) / slices;
       for (int64_t j = n0; j < n1; j += NR) {
         int64_t cols = n1 - j < NR ? n1 - j : NR;
         const float *bp = bpack, *next = NULL;
@@ -213,10 +216,10 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
         for (int64_t i = 0; i < mc; i += step) {
           int64_t rows = mc - i < step ? mc - i : step;
           const float *ai = apack + i * LDAP, *bii = bi ? bi + i : NULL;
-          /* Each slice prefetches its share of the next panel's rows. */
-          int64_t slices = (mc + step - 1) / step, share = (kc + slices - 1) / slices;
           int64_t first = i / step * share;
-          int64_t pfRows = !next || first >= kc ? 0 : (kc - first < share ? kc - first : share);
+          int64_t pfRows = !next || first >= kc ? 0
+                           : kc - first < share ? kc - first
+                                                : share;
           const float *pf = next ? next + first * NR : bp;
           float *ci = c + (ic + i) * ldc + j;
           if (rows > 8)
