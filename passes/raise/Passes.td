@@ -41,7 +41,8 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
     ```
   }];
   let dependentDialects = [
-    "::switchyard::sy::SyDialect", "::mlir::tensor::TensorDialect"
+    "::switchyard::sy::SyDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
   ];
 }
 

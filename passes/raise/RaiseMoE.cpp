@@ -1,9 +1,14 @@
 //===- RaiseMoE.cpp - MoE layers to sy.route/dispatch/grouped_matmul ------===//
 //
 // One function per form of MoE layer; each checks everything its rewrite
-// relies on before it changes the IR, and leaves a node it does not
+// relies on before it changes the IR, and leaves a subgraph it does not
 // recognise to the ONNX lowering. Forms:
-//   raiseContribMoE   com.microsoft.MoE (onnxruntime's contrib op)
+//   raiseContribMoE      com.microsoft.MoE (onnxruntime's contrib op)
+//   raiseDenseMaskedMoE  every expert computed, summed under a top-k-sparse
+//                        [T, E] mask (ScatterElements of the TopK weights)
+// The pieces the forms share: matchRouting (router scores -> TopK ->
+// weights), matchStackedExperts (the expert MLP as batched MatMuls over
+// [E, K, N] weights) and buildSyMoE (the sy ops).
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,7 +16,9 @@
 
 #include "dialects/onnx/ONNXOps.h"
 #include "passes/lower/onnx/Contrib.h"
+#include "passes/raise/OnnxMatch.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
@@ -25,8 +32,111 @@ namespace sy = switchyard::sy;
 using switchyard::onnx::ContribMoE;
 using switchyard::onnx::NodeOp;
 using switchyard::onnx::NodeView;
+using namespace switchyard::raise;
 
 namespace {
+
+//===----------------------------------------------------------------------===//
+// What every form becomes
+//===----------------------------------------------------------------------===//
+
+/// The router, as sy.route takes it.
+struct Routing {
+  Value logits; // [T, E]
+  int64_t k = 0;
+  sy::RoutingMode mode = sy::RoutingMode::softmax_topk;
+  bool renormalize = false;
+};
+
+/// One GEMM of the expert MLP: weights [E, K, N] (or [E, N, K] with
+/// rhsTransposed) and an optional bias [E, N] (null when absent).
+struct ExpertGemm {
+  Value weights, bias;
+  bool rhsTransposed = false;
+};
+
+/// The expert MLP: fc2(act(fc1(x))) per expert. For a SwiGLU whose gate and
+/// up projections are separate GEMMs, `up` holds the up projection and fc1
+/// the gate; buildSyMoE concatenates them.
+struct ExpertMLP {
+  ExpertGemm fc1, up, fc2;
+  sy::Activation act = sy::Activation::identity;
+};
+
+/// Concatenates two constants (or, failing that, two values) along `dim`:
+/// the gate and up halves of a SwiGLU become one fc1.
+Value concatAlong(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                  int64_t dim) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  SmallVector<int64_t> shape(lt.getShape());
+  shape[dim] += rt.getDimSize(dim);
+  auto type = RankedTensorType::get(shape, lt.getElementType());
+  DenseElementsAttr l = constantValue(lhs), r = constantValue(rhs);
+  if (!l || !r || !lt.getElementType().isF32())
+    return tensor::ConcatOp::create(b, loc, dim, ValueRange{lhs, rhs});
+  // Both are [outer, dim..] blocks: interleave one block of each per outer.
+  int64_t outer = 1;
+  for (int64_t i = 0; i < dim; ++i)
+    outer *= lt.getDimSize(i);
+  int64_t ln = l.getNumElements() / outer, rn = r.getNumElements() / outer;
+  SmallVector<float> lv(l.getValues<float>()), rv(r.getValues<float>());
+  SmallVector<float> out;
+  out.reserve(lv.size() + rv.size());
+  for (int64_t o = 0; o < outer; ++o) {
+    out.append(lv.begin() + o * ln, lv.begin() + (o + 1) * ln);
+    out.append(rv.begin() + o * rn, rv.begin() + (o + 1) * rn);
+  }
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, ArrayRef(out)));
+}
+
+/// route -> dispatch -> grouped_matmul (fc1 + act) -> grouped_matmul (fc2)
+/// -> combine over tokens `x` [T, H]; returns the [T, H] result.
+Value buildSyMoE(OpBuilder &b, Location loc, Value x, const Routing &routing,
+                 const ExpertMLP &mlp) {
+  Type f32 = b.getF32Type(), i64 = b.getI64Type();
+  auto logitsType = cast<RankedTensorType>(routing.logits.getType());
+  int64_t t = logitsType.getDimSize(0), e = logitsType.getDimSize(1);
+  int64_t h = cast<RankedTensorType>(x.getType()).getDimSize(1);
+  int64_t k = routing.k, rows = t * k;
+
+  ExpertGemm fc1 = mlp.fc1;
+  if (mlp.up.weights) {
+    // Gate columns first, then up: sy's concatenated `swiglu`.
+    fc1.weights = concatAlong(b, loc, fc1.weights, mlp.up.weights,
+                              fc1.rhsTransposed ? 1 : 2);
+    if (fc1.bias)
+      fc1.bias = concatAlong(b, loc, fc1.bias, mlp.up.bias, 1);
+  }
+  auto fc2Type = cast<RankedTensorType>(mlp.fc2.weights.getType());
+  int64_t inter = fc2Type.getDimSize(mlp.fc2.rhsTransposed ? 2 : 1);
+
+  auto route = sy::RouteOp::create(
+      b, loc, RankedTensorType::get({t, k}, i64),
+      RankedTensorType::get({t, k}, f32), routing.logits, Value(), k,
+      routing.mode, routing.renormalize, IntegerAttr(), IntegerAttr(),
+      IntegerAttr(), sy::GroupScoreAttr(), FloatAttr());
+  auto dispatch = sy::DispatchOp::create(
+      b, loc, RankedTensorType::get({rows, h}, f32),
+      RankedTensorType::get({e + 1}, i64), RankedTensorType::get({t, k}, i64),
+      x, route.getExpertIds(), e);
+  auto h1 = sy::GroupedMatmulOp::create(
+      b, loc, RankedTensorType::get({rows, inter}, f32),
+      dispatch.getPermuted(), fc1.weights, dispatch.getOffsets(), fc1.bias,
+      fc1.rhsTransposed, mlp.act);
+  auto h2 = sy::GroupedMatmulOp::create(
+      b, loc, RankedTensorType::get({rows, h}, f32), h1.getResult(),
+      mlp.fc2.weights, dispatch.getOffsets(), mlp.fc2.bias,
+      mlp.fc2.rhsTransposed, sy::Activation::identity);
+  return sy::CombineOp::create(b, loc, RankedTensorType::get({t, h}, f32),
+                               h2.getResult(), dispatch.getInverse(),
+                               route.getWeights());
+}
+
+//===----------------------------------------------------------------------===//
+// com.microsoft.MoE
+//===----------------------------------------------------------------------===//
 
 sy::Activation syActivation(ContribMoE::Activation act) {
   switch (act) {
@@ -56,9 +166,6 @@ LogicalResult raiseContribMoE(NodeOp node) {
     return failure();
   OpBuilder b(node);
   Location loc = node.getLoc();
-  Type f32 = b.getF32Type(), i64 = b.getI64Type();
-  int64_t t = moe->tokens, h = moe->hidden, e = moe->experts, k = moe->k;
-  int64_t rows = t * k;
 
   Value x = view.input(0);
   auto xType = cast<RankedTensorType>(x.getType());
@@ -66,28 +173,13 @@ LogicalResult raiseContribMoE(NodeOp node) {
     x = tensor::CollapseShapeOp::create(
         b, loc, x, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 
-  auto route = sy::RouteOp::create(
-      b, loc, RankedTensorType::get({t, k}, i64),
-      RankedTensorType::get({t, k}, f32), view.input(1), Value(), k,
-      sy::RoutingMode::softmax_topk, moe->normalize, IntegerAttr(),
-      IntegerAttr(), IntegerAttr(), sy::GroupScoreAttr(), FloatAttr());
-  auto dispatch = sy::DispatchOp::create(
-      b, loc, RankedTensorType::get({rows, h}, f32),
-      RankedTensorType::get({e + 1}, i64), RankedTensorType::get({t, k}, i64),
-      x, route.getExpertIds(), e);
-  auto fc1 = sy::GroupedMatmulOp::create(
-      b, loc, RankedTensorType::get({rows, moe->inter}, f32),
-      dispatch.getPermuted(), view.input(2), dispatch.getOffsets(),
-      moe->hasBias1 ? view.input(3) : Value(), /*rhs_transposed=*/true,
-      syActivation(moe->activation));
-  auto fc2 = sy::GroupedMatmulOp::create(
-      b, loc, RankedTensorType::get({rows, h}, f32), fc1.getResult(),
-      view.input(4), dispatch.getOffsets(),
-      moe->hasBias2 ? view.input(5) : Value(), /*rhs_transposed=*/true,
-      sy::Activation::identity);
-  Value y = sy::CombineOp::create(b, loc, RankedTensorType::get({t, h}, f32),
-                                  fc2.getResult(), dispatch.getInverse(),
-                                  route.getWeights());
+  Routing routing{view.input(1), moe->k, sy::RoutingMode::softmax_topk,
+                  moe->normalize};
+  ExpertMLP mlp;
+  mlp.fc1 = {view.input(2), moe->hasBias1 ? view.input(3) : Value(), true};
+  mlp.fc2 = {view.input(4), moe->hasBias2 ? view.input(5) : Value(), true};
+  mlp.act = syActivation(moe->activation);
+  Value y = buildSyMoE(b, loc, x, routing, mlp);
   if (xType.getRank() == 3)
     y = tensor::ExpandShapeOp::create(
         b, loc, xType, y, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
@@ -96,16 +188,676 @@ LogicalResult raiseContribMoE(NodeOp node) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Routing: scores -> TopK -> weights
+//===----------------------------------------------------------------------===//
+
+/// True when `node` is a Softmax over the last axis of a rank-2 tensor (for
+/// rank 2, opsets before 13 with axis 1 mean the same).
+bool isLastAxisSoftmax(NodeOp node) {
+  auto shape = staticShape(node.getInputs()[0]);
+  if (!shape || shape->size() != 2)
+    return false;
+  return nodeAxis(node, node.getOpset() < 13 ? 1 : -1, 2) == 1;
+}
+
+/// Matches the per-choice routing weights `weights` [T, k] and expert ids
+/// `ids` [T, k] to a TopK over router scores:
+///   softmax_topk  TopK(Softmax(logits)) -> values
+///   sigmoid_topk  TopK(Sigmoid(logits)) -> values
+///   topk_softmax  Softmax(TopK(logits) values)
+/// each optionally renormalised by Div(v, ReduceSum(v, last axis, keepdims)).
+/// TopK must pick the largest along the last axis; ONNX breaks ties to the
+/// lower index, as sy.route does.
+FailureOr<Routing> matchRouting(Value weights, Value ids) {
+  Routing routing;
+  if (NodeOp div = defNode(weights, "Div")) {
+    Value num = div.getInputs()[0];
+    NodeOp sum = defNode(div.getInputs()[1], "ReduceSum");
+    auto axes = sum ? nodeAxes(sum, 2) : std::nullopt;
+    if (!sum || sum.getInputs()[0] != num || !axes ||
+        *axes != SmallVector<int64_t>{1} ||
+        NodeView(sum).intAttr("keepdims", 1) != 1)
+      return failure();
+    routing.renormalize = true;
+    weights = num;
+  }
+  bool softmaxAfter = false;
+  if (NodeOp softmax = defNode(weights, "Softmax")) {
+    if (!isLastAxisSoftmax(softmax))
+      return failure();
+    softmaxAfter = true;
+    weights = softmax.getInputs()[0];
+  }
+  NodeOp topk = defNodeOutput(weights, "TopK", 0);
+  if (!topk || topk->getNumResults() != 2 || topk->getResult(1) != ids)
+    return failure();
+  NodeView view(topk);
+  auto scoresShape = staticShape(view.input(0));
+  auto k = view.constantInts(1);
+  if (!scoresShape || scoresShape->size() != 2 || !k || k->size() != 1 ||
+      (*k)[0] < 1 || (*k)[0] > (*scoresShape)[1] ||
+      nodeAxis(topk, -1, 2) != 1 || view.intAttr("largest", 1) != 1)
+    return failure();
+  routing.k = (*k)[0];
+
+  Value scores = view.input(0);
+  if (softmaxAfter) {
+    routing.mode = sy::RoutingMode::topk_softmax;
+    routing.logits = scores;
+    return routing;
+  }
+  if (NodeOp softmax = defNode(scores, "Softmax")) {
+    if (!isLastAxisSoftmax(softmax))
+      return failure();
+    routing.mode = sy::RoutingMode::softmax_topk;
+    routing.logits = softmax.getInputs()[0];
+    return routing;
+  }
+  if (NodeOp sigmoid = defNode(scores, "Sigmoid")) {
+    routing.mode = sy::RoutingMode::sigmoid_topk;
+    routing.logits = sigmoid.getInputs()[0];
+    return routing;
+  }
+  // TopK over raw logits with raw weights has no sy.route mode.
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// The expert MLP
+//===----------------------------------------------------------------------===//
+
+/// The operands of a binary node, swapped when `swap`.
+std::pair<Value, Value> operandsOf(NodeOp node, bool swap) {
+  Value a = node.getInputs()[0], b = node.getInputs()[1];
+  return swap ? std::make_pair(b, a) : std::make_pair(a, b);
+}
+
+/// One GEMM of an expert MLP as matched: out = lhs x weights (+ bias).
+struct MatchedGemm {
+  Value lhs;
+  ExpertGemm gemm;
+};
+using GemmMatcher = llvm::function_ref<std::optional<MatchedGemm>(Value)>;
+
+/// K and N of a GEMM's weights ([.., K, N], or [.., N, K] transposed).
+int64_t gemmK(const ExpertGemm &g) {
+  auto shape = cast<RankedTensorType>(g.weights.getType()).getShape();
+  return g.rhsTransposed ? shape.back() : shape[shape.size() - 2];
+}
+int64_t gemmN(const ExpertGemm &g) {
+  auto shape = cast<RankedTensorType>(g.weights.getType()).getShape();
+  return g.rhsTransposed ? shape[shape.size() - 2] : shape.back();
+}
+
+/// The stacked (batched) GEMM of all experts at once: `y` [E, T, N] =
+/// MatMul(lhs, W [E, K, N]) [+ bias broadcasting as [E, 1, N]].
+std::optional<MatchedGemm> matchStackedGemm(Value y, int64_t experts) {
+  MatchedGemm m;
+  auto outShape = staticShape(y);
+  if (!outShape || outShape->size() != 3 || (*outShape)[0] != experts)
+    return std::nullopt;
+  if (NodeOp add = defNode(y, "Add")) {
+    for (bool swap : {false, true}) {
+      auto [mm, bias] = operandsOf(add, swap);
+      if (defNode(mm, "MatMul") && staticShape(mm) == outShape &&
+          staticShape(bias) ==
+              SmallVector<int64_t>{experts, 1, outShape->back()}) {
+        m.gemm.bias = bias;
+        y = mm;
+        break;
+      }
+    }
+    if (!m.gemm.bias)
+      return std::nullopt;
+  }
+  NodeOp mm = defNode(y, "MatMul");
+  if (!mm)
+    return std::nullopt;
+  m.lhs = mm.getInputs()[0];
+  m.gemm.weights = mm.getInputs()[1];
+  auto w = staticShape(m.gemm.weights);
+  if (!w || w->size() != 3 || (*w)[0] != experts)
+    return std::nullopt;
+  // [T, H] or Unsqueeze(x, [0]) = [1, T, H] broadcast alike against W.
+  if (NodeOp unsq = defNode(m.lhs, "Unsqueeze")) {
+    Value in = unsq.getInputs()[0];
+    auto shape = staticShape(in);
+    if (shape && shape->size() == 2 &&
+        nodeAxes(unsq, 3) == SmallVector<int64_t>{0})
+      m.lhs = in;
+  }
+  return m;
+}
+
+/// One expert's own GEMM on [T, K] tokens: Gemm(lhs, W, C) (alpha = beta =
+/// 1, transA = 0; transB gives the [N, K] layout) or MatMul(lhs, W [K, N])
+/// [+ bias]; the bias is [N] or [1, N].
+std::optional<MatchedGemm> matchPlainGemm(Value y) {
+  MatchedGemm m;
+  auto outShape = staticShape(y);
+  if (!outShape || outShape->size() != 2)
+    return std::nullopt;
+  auto isBias = [&](Value bias) {
+    auto shape = staticShape(bias);
+    return shape && (*shape == SmallVector<int64_t>{outShape->back()} ||
+                     *shape == SmallVector<int64_t>{1, outShape->back()});
+  };
+  if (NodeOp gemm = defNode(y, "Gemm")) {
+    NodeView view(gemm);
+    if (view.floatAttr("alpha", 1) != 1 || view.floatAttr("beta", 1) != 1 ||
+        view.intAttr("transA", 0) != 0 ||
+        (view.hasInput(2) && !isBias(view.input(2))))
+      return std::nullopt;
+    m.lhs = view.input(0);
+    m.gemm = {view.input(1), view.input(2), view.intAttr("transB", 0) != 0};
+  } else {
+    if (NodeOp add = defNode(y, "Add")) {
+      for (bool swap : {false, true}) {
+        auto [mm, bias] = operandsOf(add, swap);
+        if (defNode(mm, "MatMul") && staticShape(mm) == outShape &&
+            isBias(bias)) {
+          m.gemm.bias = bias;
+          y = mm;
+          break;
+        }
+      }
+      if (!m.gemm.bias)
+        return std::nullopt;
+    }
+    NodeOp mm = defNode(y, "MatMul");
+    if (!mm)
+      return std::nullopt;
+    m.lhs = mm.getInputs()[0];
+    m.gemm.weights = mm.getInputs()[1];
+  }
+  auto w = staticShape(m.gemm.weights);
+  auto x = staticShape(m.lhs);
+  if (!w || w->size() != 2 || !x || x->size() != 2)
+    return std::nullopt;
+  return m;
+}
+
+/// `z * sigmoid(z)` (either order): returns z.
+Value matchSilu(Value v) {
+  NodeOp mul = defNode(v, "Mul");
+  if (!mul)
+    return {};
+  for (bool swap : {false, true}) {
+    auto [z, s] = operandsOf(mul, swap);
+    NodeOp sigmoid = defNode(s, "Sigmoid");
+    if (sigmoid && sigmoid.getInputs()[0] == z)
+      return z;
+  }
+  return {};
+}
+
+/// The expert MLP computing `y` from tokens [T, H], with GEMMs `matchGemm`
+/// recognises:
+///   fc2(act(fc1(x)))      act in relu, gelu (erf or tanh), silu, identity
+///   fc2(silu(gate(x)) * up(x))                          (SwiGLU)
+/// Returns the tokens in `tokens`.
+std::optional<ExpertMLP> matchExpertMLP(Value y, GemmMatcher matchGemm,
+                                        Value &tokens) {
+  auto fc2 = matchGemm(y);
+  if (!fc2)
+    return std::nullopt;
+  ExpertMLP mlp;
+  mlp.fc2 = fc2->gemm;
+  Value a = fc2->lhs, z;
+  if (NodeOp relu = defNode(a, "Relu")) {
+    mlp.act = sy::Activation::relu;
+    z = relu.getInputs()[0];
+  } else if (NodeOp gelu = defNode(a, "Gelu")) {
+    std::string approx = NodeView(gelu).stringAttr("approximate", "none");
+    if (approx != "none" && approx != "tanh")
+      return std::nullopt;
+    mlp.act =
+        approx == "tanh" ? sy::Activation::gelu_tanh : sy::Activation::gelu;
+    z = gelu.getInputs()[0];
+  } else if (Value s = matchSilu(a)) {
+    mlp.act = sy::Activation::silu;
+    z = s;
+  } else if (NodeOp mul = defNode(a, "Mul")) {
+    // SwiGLU: silu(gate) * up, in either order.
+    for (bool swap : {false, true}) {
+      auto [g, u] = operandsOf(mul, swap);
+      Value gz = matchSilu(g);
+      auto gate = gz ? matchGemm(gz) : std::nullopt;
+      auto up = matchGemm(u);
+      if (!gate || !up || gate->lhs != up->lhs ||
+          static_cast<bool>(gate->gemm.bias) !=
+              static_cast<bool>(up->gemm.bias) ||
+          gate->gemm.rhsTransposed != up->gemm.rhsTransposed ||
+          gate->gemm.weights.getType() != up->gemm.weights.getType())
+        continue;
+      mlp.act = sy::Activation::swiglu;
+      mlp.fc1 = gate->gemm;
+      mlp.up = up->gemm;
+      tokens = gate->lhs;
+      break;
+    }
+    if (mlp.act != sy::Activation::swiglu)
+      return std::nullopt;
+  } else {
+    z = a; // identity
+  }
+  if (z) {
+    auto fc1 = matchGemm(z);
+    if (!fc1)
+      return std::nullopt;
+    mlp.fc1 = fc1->gemm;
+    tokens = fc1->lhs;
+  }
+  // Shapes: tokens [T, H]; fc1 H -> I; fc2 I -> H.
+  auto x = staticShape(tokens);
+  if (!x || x->size() != 2 || gemmK(mlp.fc1) != (*x)[1] ||
+      gemmN(mlp.fc1) != gemmK(mlp.fc2) || gemmN(mlp.fc2) != (*x)[1])
+    return std::nullopt;
+  return mlp;
+}
+
+/// A stacked bias [E, 1, N] as [E, N] (a new constant when it is one).
+Value collapseStackedBias(OpBuilder &b, Location loc, Value bias) {
+  if (!bias)
+    return bias;
+  auto type = cast<RankedTensorType>(bias.getType());
+  auto flat = RankedTensorType::get({type.getDimSize(0), type.getDimSize(2)},
+                                    type.getElementType());
+  if (DenseElementsAttr attr = constantValue(bias))
+    return arith::ConstantOp::create(b, loc, attr.reshape(flat));
+  return tensor::CollapseShapeOp::create(
+      b, loc, flat, bias, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+}
+
+//===----------------------------------------------------------------------===//
+// Dense-masked form
+//===----------------------------------------------------------------------===//
+
+/// Looks through Casts (one-hot masks go bool -> int -> float).
+Value stripCasts(Value v) {
+  while (NodeOp cast = defNode(v, "Cast"))
+    v = cast.getInputs()[0];
+  return v;
+}
+
+/// The ids [T, k] that `oneHot` [T, k, E] one-hot encodes over `experts`
+/// classes, or null: OneHot(ids, E, [0, 1]) or, as torch exports
+/// F.one_hot, Equal(Unsqueeze(ids, [2]), [0, 1, ..., E-1]), either under
+/// Casts.
+Value oneHotIds(Value oneHot, int64_t experts) {
+  oneHot = stripCasts(oneHot);
+  if (NodeOp node = defNode(oneHot, "OneHot")) {
+    NodeView view(node);
+    auto depth = view.constantInts(1);
+    DenseElementsAttr values = view.constantInput(2);
+    if (!depth || *depth != SmallVector<int64_t>{experts} || !values ||
+        values.getNumElements() != 2 || nodeAxis(node, -1, 3) != 2)
+      return {};
+    SmallVector<double> offOn;
+    for (Attribute a : values.getValues<Attribute>()) {
+      if (auto f = dyn_cast<FloatAttr>(a))
+        offOn.push_back(f.getValueAsDouble());
+      else
+        offOn.push_back(cast<IntegerAttr>(a).getInt());
+    }
+    return offOn == SmallVector<double>{0, 1} ? view.input(0) : Value();
+  }
+  NodeOp equal = defNode(oneHot, "Equal");
+  if (!equal)
+    return {};
+  for (bool swap : {false, true}) {
+    auto [lhs, range] = operandsOf(equal, swap);
+    NodeOp unsq = defNode(lhs, "Unsqueeze");
+    DenseElementsAttr r = constantValue(range);
+    if (!unsq || nodeAxes(unsq, 3) != SmallVector<int64_t>{2} || !r ||
+        r.getType().getRank() != 1 || r.getNumElements() != experts ||
+        !r.getElementType().isInteger())
+      continue;
+    int64_t want = 0;
+    bool isRange = true;
+    for (const APInt &v : r.getValues<APInt>())
+      isRange &= v.getSExtValue() == want++;
+    if (isRange)
+      return unsq.getInputs()[0];
+  }
+  return {};
+}
+
+/// The routing behind a dense [T, E] mask that is zero except at the top-k
+/// choices, where it holds their weights:
+///   ScatterElements(zeros [T, E], ids, weights, axis = 1)
+///   ReduceSum(OneHot(ids) [T, k, E] * Unsqueeze(weights, [2]), [1])
+FailureOr<Routing> matchMask(Value mask, int64_t experts) {
+  auto maskShape = staticShape(mask);
+  if (!maskShape || maskShape->size() != 2 || (*maskShape)[1] != experts)
+    return failure();
+  Value weights, ids;
+  if (NodeOp scatter = defNode(mask, "ScatterElements")) {
+    NodeView view(scatter);
+    if (!isSplatConstant(view.input(0), 0.0) ||
+        nodeAxis(scatter, 0, 2) != 1 ||
+        view.stringAttr("reduction", "none") != "none")
+      return failure();
+    ids = view.input(1);
+    weights = view.input(2);
+  } else if (NodeOp sum = defNode(mask, "ReduceSum")) {
+    NodeOp mul = defNode(sum.getInputs()[0], "Mul");
+    if (!mul || nodeAxes(sum, 3) != SmallVector<int64_t>{1} ||
+        NodeView(sum).intAttr("keepdims", 1) != 0)
+      return failure();
+    for (bool swap : {false, true}) {
+      auto [oneHot, scale] = operandsOf(mul, swap);
+      NodeOp unsq = defNode(scale, "Unsqueeze");
+      if (!unsq || nodeAxes(unsq, 3) != SmallVector<int64_t>{2})
+        continue;
+      // matchRouting checks that the ids are the routing TopK's.
+      ids = oneHotIds(oneHot, experts);
+      weights = unsq.getInputs()[0];
+      if (ids)
+        break;
+    }
+    if (!ids)
+      return failure();
+  } else {
+    return failure();
+  }
+  FailureOr<Routing> routing = matchRouting(weights, ids);
+  if (failed(routing) || staticShape(routing->logits) != *maskShape)
+    return failure();
+  return routing;
+}
+
+/// The stacked combine `y [T, H] = sum_e mask[:, e] * expertOut[e]`:
+///   ReduceSum(expertOut [E, T, H] * Unsqueeze(Transpose(mask, [1, 0]), [2]),
+///             axes = [0], keepdims = 0)
+///   Einsum("te,eth->th", mask, expertOut)      (any letters, either order)
+/// Returns {mask, expertOut}.
+std::optional<std::pair<Value, Value>> matchStackedCombine(NodeOp root) {
+  auto outShape = staticShape(root.getOutputs()[0]);
+  if (!outShape || outShape->size() != 2)
+    return std::nullopt;
+  if (root.getOpType() == "Einsum") {
+    if (root.getInputs().size() != 2)
+      return std::nullopt;
+    std::string eq = NodeView(root).stringAttr("equation", "");
+    llvm::erase(eq, ' ');
+    StringRef lhs, out, a, b;
+    std::tie(lhs, out) = StringRef(eq).split("->");
+    std::tie(a, b) = lhs.split(',');
+    for (bool swap : {false, true}) {
+      auto [mask, expertOut] = operandsOf(root, swap);
+      auto [m, y] = swap ? std::make_pair(b, a) : std::make_pair(a, b);
+      // m = "te", y = "eth", out = "th" for distinct t, e, h.
+      if (m.size() == 2 && y.size() == 3 && out.size() == 2 &&
+          m[0] != m[1] && y[0] == m[1] && y[1] == m[0] && y[2] != m[0] &&
+          y[2] != m[1] && out[0] == m[0] && out[1] == y[2] &&
+          staticShape(mask) && staticShape(mask)->size() == 2)
+        return std::make_pair(mask, expertOut);
+    }
+    return std::nullopt;
+  }
+  auto inShape = staticShape(root.getInputs()[0]);
+  NodeOp mul = defNode(root.getInputs()[0], "Mul");
+  if (!mul || !inShape || inShape->size() != 3 ||
+      nodeAxes(root, 3) != SmallVector<int64_t>{0} ||
+      NodeView(root).intAttr("keepdims", 1) != 0)
+    return std::nullopt;
+  for (bool swap : {false, true}) {
+    auto [expertOut, scale] = operandsOf(mul, swap);
+    NodeOp unsq = defNode(scale, "Unsqueeze");
+    if (!unsq || nodeAxes(unsq, 3) != SmallVector<int64_t>{2})
+      continue;
+    NodeOp transpose = defNode(unsq.getInputs()[0], "Transpose");
+    if (transpose &&
+        NodeView(transpose).intsAttr("perm") == SmallVector<int64_t>{1, 0})
+      return std::make_pair(transpose.getInputs()[0], expertOut);
+  }
+  return std::nullopt;
+}
+
+/// Every expert runs on every token, and a [T, E] mask that is zero except
+/// at the top-k choices weights and sums them (`root` is the combine, see
+/// matchStackedCombine; the mask, see matchMask). Since the mask is zero
+/// off the chosen experts, y[t] = sum_j w[t, j] * expert_{ids[t, j]}(x[t]):
+/// exactly route -> dispatch -> grouped GEMMs -> combine.
+LogicalResult raiseDenseMaskedMoE(NodeOp root) {
+  auto combine = matchStackedCombine(root);
+  if (!combine)
+    return failure();
+  auto [mask, expertOut] = *combine;
+  auto yShape = staticShape(expertOut);
+  if (!yShape || yShape->size() != 3)
+    return failure();
+  int64_t experts = (*yShape)[0];
+  FailureOr<Routing> routing = matchMask(mask, experts);
+  if (failed(routing))
+    return failure();
+  Value tokens;
+  std::optional<ExpertMLP> mlp = matchExpertMLP(
+      expertOut,
+      [&](Value v) { return matchStackedGemm(v, experts); }, tokens);
+  auto maskShape = *staticShape(mask);
+  if (!mlp || (*staticShape(tokens))[0] != maskShape[0] ||
+      *yShape != SmallVector<int64_t>{experts, maskShape[0],
+                                      (*staticShape(root.getOutputs()[0]))[1]})
+    return failure();
+
+  OpBuilder b(root);
+  Location loc = root.getLoc();
+  mlp->fc1.bias = collapseStackedBias(b, loc, mlp->fc1.bias);
+  mlp->up.bias = collapseStackedBias(b, loc, mlp->up.bias);
+  mlp->fc2.bias = collapseStackedBias(b, loc, mlp->fc2.bias);
+  Value y = buildSyMoE(b, loc, tokens, *routing, *mlp);
+  root.getOutputs()[0].replaceAllUsesWith(y);
+  eraseDeadOps({root.getOperation()});
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Dense-masked form, one subgraph per expert
+//===----------------------------------------------------------------------===//
+
+/// Which column of a [T, E] mask `col` [T, 1] is: Slice(mask, [e], [e+1],
+/// [1]) (steps 1) or Unsqueeze(Gather(mask, e, axis = 1), [1]). Sets `mask`
+/// and returns e, or -1.
+int64_t maskColumn(Value col, Value &mask) {
+  if (NodeOp slice = defNode(col, "Slice")) {
+    NodeView view(slice);
+    auto shape = staticShape(view.input(0));
+    auto starts = view.constantInts(1), ends = view.constantInts(2);
+    auto axes = view.constantInts(3);
+    auto steps = view.hasInput(4) ? view.constantInts(4)
+                                  : std::optional(SmallVector<int64_t>{1});
+    if (!shape || shape->size() != 2 || !starts || !ends || !axes ||
+        !steps || starts->size() != 1 || ends->size() != 1 ||
+        axes->size() != 1 || ((*axes)[0] != 1 && (*axes)[0] != -1) ||
+        (*steps)[0] != 1)
+      return -1;
+    int64_t e = (*starts)[0], end = (*ends)[0], experts = (*shape)[1];
+    if (e < 0 || e >= experts || (end != e + 1 && !(e == experts - 1 &&
+                                                    end >= experts)))
+      return -1;
+    mask = view.input(0);
+    return e;
+  }
+  NodeOp unsq = defNode(col, "Unsqueeze");
+  NodeOp gather = unsq ? defNode(unsq.getInputs()[0], "Gather") : NodeOp();
+  if (!gather || nodeAxes(unsq, 2) != SmallVector<int64_t>{1})
+    return -1;
+  NodeView view(gather);
+  auto shape = staticShape(view.input(0));
+  auto index = view.constantInts(1);
+  if (!shape || shape->size() != 2 || nodeAxis(gather, 0, 2) != 1 || !index ||
+      index->size() != 1 || view.inputType(1).getRank() != 0)
+    return -1;
+  int64_t e = (*index)[0] < 0 ? (*index)[0] + (*shape)[1] : (*index)[0];
+  if (e < 0 || e >= (*shape)[1])
+    return -1;
+  mask = view.input(0);
+  return e;
+}
+
+/// The terms of a sum of Adds; false when a leaf is not a Mul, or past
+/// `budget` nodes (Adds of Adds sharing operands would otherwise be walked
+/// exponentially often).
+bool collectProducts(Value v, SmallVectorImpl<NodeOp> &products,
+                     int &budget) {
+  if (--budget < 0)
+    return false;
+  if (NodeOp add = defNode(v, "Add"))
+    return collectProducts(add.getInputs()[0], products, budget) &&
+           collectProducts(add.getInputs()[1], products, budget);
+  NodeOp mul = defNode(v, "Mul");
+  if (!mul)
+    return false;
+  products.push_back(mul);
+  return true;
+}
+
+/// True when `v` is an f32 constant.
+bool isF32Constant(Value v) {
+  DenseElementsAttr attr = constantValue(v);
+  return attr && attr.getElementType().isF32();
+}
+
+/// The experts' own constants stacked into one [E, ...] constant; a bias
+/// ([N] or [1, N]) becomes [E, N].
+Value stackConstants(OpBuilder &b, Location loc, ArrayRef<Value> parts,
+                     bool isBias) {
+  auto partType = cast<RankedTensorType>(parts.front().getType());
+  SmallVector<int64_t> shape{static_cast<int64_t>(parts.size())};
+  if (isBias)
+    shape.push_back(partType.getShape().back());
+  else
+    llvm::append_range(shape, partType.getShape());
+  SmallVector<float> values;
+  values.reserve(parts.size() * partType.getNumElements());
+  for (Value part : parts)
+    llvm::append_range(values, constantValue(part).getValues<float>());
+  auto type = RankedTensorType::get(shape, partType.getElementType());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef(values)));
+}
+
+/// The dense-masked form written as a loop over experts, each its own
+/// subgraph (torch's `for e, expert in enumerate(experts): out = out +
+/// mask[:, e:e+1] * expert(x)` over an nn.ModuleList):
+///   root = sum over e of Mul(maskColumn(mask, e), expert_e(x))
+/// with every expert 0..E-1 exactly once, the same MLP shape and constant
+/// weights. The per-expert weights are stacked into [E, ...] constants.
+LogicalResult raiseUnrolledDenseMaskedMoE(NodeOp root) {
+  SmallVector<NodeOp> products;
+  int budget = 1024;
+  if (!collectProducts(root.getOutputs()[0], products, budget) ||
+      products.size() < 2)
+    return failure();
+  Value mask;
+  SmallVector<Value> expertOut(products.size());
+  for (NodeOp mul : products) {
+    bool found = false;
+    for (bool swap : {false, true}) {
+      auto [col, y] = operandsOf(mul, swap);
+      Value m;
+      int64_t e = maskColumn(col, m);
+      // maskColumn checked that m is a static [T, E'] tensor.
+      if (e < 0 || (mask && m != mask) ||
+          staticShape(m)->back() != static_cast<int64_t>(products.size()) ||
+          expertOut[e])
+        continue;
+      mask = m;
+      expertOut[e] = y;
+      found = true;
+      break;
+    }
+    if (!found)
+      return failure();
+  }
+  int64_t experts = products.size();
+  FailureOr<Routing> routing = matchMask(mask, experts);
+  if (failed(routing))
+    return failure();
+
+  // Every expert: the same MLP on the same tokens, constant weights.
+  SmallVector<ExpertMLP> mlps;
+  Value tokens;
+  for (Value y : expertOut) {
+    Value x;
+    auto mlp = matchExpertMLP(y, matchPlainGemm, x);
+    if (!mlp || (tokens && x != tokens))
+      return failure();
+    tokens = x;
+    const ExpertMLP &first = mlps.empty() ? *mlp : mlps.front();
+    for (auto [g, f] : {std::pair(&mlp->fc1, &first.fc1),
+                        std::pair(&mlp->up, &first.up),
+                        std::pair(&mlp->fc2, &first.fc2)}) {
+      if (!g->weights)
+        continue;
+      if (!isF32Constant(g->weights) || (g->bias && !isF32Constant(g->bias)) ||
+          g->weights.getType() != f->weights.getType() ||
+          g->rhsTransposed != f->rhsTransposed ||
+          (g->bias ? g->bias.getType() : Type()) !=
+              (f->bias ? f->bias.getType() : Type()))
+        return failure();
+    }
+    if (mlp->act != first.act)
+      return failure();
+    mlps.push_back(*mlp);
+  }
+  auto outShape = staticShape(root.getOutputs()[0]);
+  if ((*staticShape(tokens))[0] != (*staticShape(mask))[0] ||
+      !outShape || *outShape != *staticShape(tokens))
+    return failure();
+
+  OpBuilder b(root);
+  Location loc = root.getLoc();
+  ExpertMLP stacked = mlps.front();
+  auto stack = [&](ExpertGemm ExpertMLP::*member, ExpertGemm &out) {
+    if (!(mlps.front().*member).weights)
+      return;
+    SmallVector<Value> weights, biases;
+    for (const ExpertMLP &mlp : mlps) {
+      weights.push_back((mlp.*member).weights);
+      biases.push_back((mlp.*member).bias);
+    }
+    out.weights = stackConstants(b, loc, weights, /*isBias=*/false);
+    out.bias = biases.front() ? stackConstants(b, loc, biases, true) : Value();
+  };
+  stack(&ExpertMLP::fc1, stacked.fc1);
+  stack(&ExpertMLP::up, stacked.up);
+  stack(&ExpertMLP::fc2, stacked.fc2);
+  Value y = buildSyMoE(b, loc, tokens, *routing, stacked);
+  root.getOutputs()[0].replaceAllUsesWith(y);
+  eraseDeadOps({root.getOperation()});
+  return success();
+}
+
 struct RaiseMoE : switchyard::impl::RaiseMoEBase<RaiseMoE> {
   void runOnOperation() override {
-    SmallVector<NodeOp> contrib;
+    // Candidate roots in program order. A raise erases only its root and
+    // producers of it, which come earlier, so the entries still to be
+    // visited stay valid.
+    SmallVector<NodeOp> candidates;
     getOperation().walk([&](NodeOp node) {
-      if (node.getDomain() == "com.microsoft" && node.getOpType() == "MoE")
-        contrib.push_back(node);
+      StringRef type = node.getOpType();
+      if ((node.getDomain() == "com.microsoft" && type == "MoE") ||
+          (node.isDefaultDomain() &&
+           (type == "ReduceSum" || type == "Einsum" || type == "Add")))
+        candidates.push_back(node);
     });
-    for (NodeOp node : contrib)
-      if (failed(raiseContribMoE(node)))
-        return signalPassFailure();
+    for (NodeOp node : candidates) {
+      StringRef type = node.getOpType();
+      if (type == "MoE") {
+        if (failed(raiseContribMoE(node)))
+          return signalPassFailure();
+      } else if (type == "Add") {
+        // Partial sums come first and fail (they miss experts); the Add
+        // that covers every expert raises.
+        (void)raiseUnrolledDenseMaskedMoE(node);
+      } else {
+        (void)raiseDenseMaskedMoE(node);
+      }
+    }
   }
 };
 
