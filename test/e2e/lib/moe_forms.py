@@ -1,0 +1,231 @@
+"""MoE layers in the forms exporters write, built with the onnx helper, and
+their float64 numpy references. Shared by the e2e tests (test/e2e/moe_*.py)
+and the benchmark (bench/moe_bench.py).
+
+Each builder returns (model, inputs, reference) where `reference()` computes
+the layer's output in float64 from the same parameters, by the form's own
+definition (every expert on every token under the dense mask, not the
+routed computation Switchyard performs).
+
+The graphs follow what torch.onnx.export (PyTorch 2.x, opset 20) writes for
+the matching nn.Module: see test/e2e/fixtures/export_fixtures.py for the
+modules themselves.
+"""
+import numpy as np
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+OPSET = 20
+
+
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def _gelu(v):
+    from math import erf
+    return 0.5 * v * (1 + np.vectorize(erf)(v / np.sqrt(2)))
+
+
+def _gelu_tanh(v):
+    return 0.5 * v * (1 + np.tanh(np.sqrt(2 / np.pi) * (v + 0.044715 * v**3)))
+
+
+ACT = {"relu": lambda v: np.maximum(v, 0), "gelu": _gelu,
+       "gelu_tanh": _gelu_tanh, "silu": lambda v: v * _sigmoid(v),
+       "identity": lambda v: v}
+
+
+class Graph:
+    """A growing list of nodes and initializers with fresh value names."""
+
+    def __init__(self):
+        self.nodes, self.inits, self.count = [], [], 0
+
+    def const(self, value, name=None):
+        self.count += 1
+        name = name or f"c{self.count}"
+        self.inits.append(nh.from_array(np.asarray(value), name))
+        return name
+
+    def node(self, op, inputs, n_out=1, **attrs):
+        self.count += 1
+        outs = [f"v{self.count}_{i}" for i in range(n_out)]
+        self.nodes.append(h.make_node(op, inputs, outs, **attrs))
+        return outs[0] if n_out == 1 else outs
+
+    def axes(self, *a):
+        return self.const(np.array(a, np.int64))
+
+    def model(self, x_shape, y, y_shape):
+        g = h.make_graph(self.nodes, "moe",
+                         [h.make_tensor_value_info("x", T.FLOAT, list(x_shape))],
+                         [h.make_tensor_value_info(y, T.FLOAT, list(y_shape))],
+                         self.inits)
+        return h.make_model(g, opset_imports=[h.make_opsetid("", OPSET)])
+
+
+def _routing(g, logits, e, k, routing, renorm):
+    """Router logits -> (weights [T, k], ids [T, k]) nodes."""
+    kk = g.const(np.array([k], np.int64))
+    if routing == "topk_softmax":
+        v, ids = g.node("TopK", [logits, kk], 2, axis=-1)
+        w = g.node("Softmax", [v], axis=-1)
+    else:
+        p = g.node("Softmax" if routing == "softmax_topk" else "Sigmoid",
+                   [logits], **({"axis": -1} if routing == "softmax_topk" else {}))
+        w, ids = g.node("TopK", [p, kk], 2, axis=-1)
+    if renorm:
+        s = g.node("ReduceSum", [w, g.axes(-1)], keepdims=1)
+        w = g.node("Div", [w, s])
+    return w, ids
+
+
+def _mask(g, w, ids, t, e, how):
+    """The dense [T, E] mask, zero but at the chosen experts."""
+    if how == "scatter":
+        return g.node("ScatterElements",
+                      [g.const(np.zeros((t, e), np.float32)), ids, w], axis=1)
+    if how == "onehot_equal":   # torch's F.one_hot
+        eq = g.node("Equal", [g.node("Unsqueeze", [ids, g.axes(-1)]),
+                              g.const(np.arange(e, dtype=np.int64))])
+        oh = g.node("Cast", [g.node("Cast", [eq], to=T.INT64)], to=T.FLOAT)
+    else:                       # the OneHot op
+        oh = g.node("OneHot", [ids, g.const(np.array([e], np.int64)),
+                               g.const(np.array([0, 1], np.float32))], axis=-1)
+    prod = g.node("Mul", [oh, g.node("Unsqueeze", [w, g.axes(-1)])])
+    return g.node("ReduceSum", [prod, g.axes(1)], keepdims=0)
+
+
+def _activation(g, z, act):
+    if act == "relu":
+        return g.node("Relu", [z])
+    if act in ("gelu", "gelu_tanh"):
+        return g.node("Gelu", [z], approximate="tanh" if act == "gelu_tanh" else "none")
+    if act == "silu":
+        return g.node("Mul", [z, g.node("Sigmoid", [z])])
+    assert act == "identity"
+    return z
+
+
+def _route_reference(logits, k, routing, renorm):
+    """float64 top-k routing as a dense [T, E] mask (ties: lower expert)."""
+    t, e = logits.shape
+    if routing == "softmax_topk":
+        s = np.exp(logits - logits.max(1, keepdims=True))
+        s /= s.sum(1, keepdims=True)
+    elif routing == "sigmoid_topk":
+        s = _sigmoid(logits)
+    else:
+        s = logits
+    mask = np.zeros((t, e))
+    for i in range(t):
+        ids = np.argsort(-s[i], kind="stable")[:k]
+        w = s[i, ids]
+        if routing == "topk_softmax":
+            w = np.exp(w - w.max())
+            w /= w.sum()
+        if renorm:
+            w = w / w.sum()
+        mask[i, ids] = w
+    return mask
+
+
+def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
+              act="gelu", bias=False, mask="scatter", combine="reducesum",
+              layout="stacked", column="slice", shared=False, gate_bias=None,
+              seed=0):
+    """The dense-masked MoE: every expert on every token, weighted by a
+    top-k-sparse [T, E] mask and summed.
+
+    layout "stacked": experts as batched MatMuls x [T, H] x W [E, H, F]
+      (biases [E, 1, F]); combine "reducesum" (Transpose, Unsqueeze, Mul,
+      ReduceSum over experts) or "einsum" ("te,eth->th").
+    layout "unrolled": one subgraph per expert, nn.Linear as Gemm with
+      transB = 1 (weights [F, H]), summed as mask[:, e:e+1] * expert_e(x)
+      (column "slice") or mask[:, e, None] (column "gather").
+    act: relu, gelu, gelu_tanh, silu, identity, or swiglu (silu(x Wg) * x Wu).
+    mask: "scatter" (ScatterElements into zeros), "onehot_equal" (torch's
+      F.one_hot), "onehot" (the OneHot op).
+    shared: adds a shared SiLU expert on every token.
+    gate_bias: [E] added to the router logits (steers tokens in tests).
+    """
+    rng = np.random.default_rng(seed)
+    rnd = lambda *s, scale=1.0: (scale * rng.standard_normal(s)).astype(np.float32)
+    x = rnd(t, hid)
+    wg = rnd(e, hid, scale=1 / np.sqrt(hid))
+    bg = np.zeros(e, np.float32) if gate_bias is None else np.asarray(gate_bias, np.float32)
+    swiglu = act == "swiglu"
+    w1 = rnd(e, hid, inter, scale=1 / np.sqrt(hid))
+    w3 = rnd(e, hid, inter, scale=1 / np.sqrt(hid)) if swiglu else None
+    w2 = rnd(e, inter, hid, scale=1 / np.sqrt(inter))
+    b1 = rnd(e, inter, scale=0.1) if bias else None
+    b3 = rnd(e, inter, scale=0.1) if bias and swiglu else None
+    b2 = rnd(e, hid, scale=0.1) if bias else None
+    if shared:
+        ws1, bs1 = rnd(inter, hid, scale=1 / np.sqrt(hid)), rnd(inter, scale=0.1)
+        ws2, bs2 = rnd(hid, inter, scale=1 / np.sqrt(inter)), rnd(hid, scale=0.1)
+
+    g = Graph()
+    logits = g.node("Gemm", ["x", g.const(wg), g.const(bg)], transB=1)
+    w, ids = _routing(g, logits, e, k, routing, renorm)
+    m = _mask(g, w, ids, t, e, mask)
+
+    if layout == "stacked":
+        def linear(inp, wt, b):
+            y = g.node("MatMul", [inp, g.const(wt)])
+            return g.node("Add", [y, g.const(b[:, None, :])]) if b is not None else y
+        if swiglu:
+            z = linear("x", w1, b1)
+            a = g.node("Mul", [_activation(g, z, "silu"), linear("x", w3, b3)])
+        else:
+            a = _activation(g, linear("x", w1, b1), act)
+        y = linear(a, w2, b2)                                   # [E, T, H]
+        if combine == "einsum":
+            out = g.node("Einsum", [m, y], equation="te,eth->th")
+        else:
+            mt = g.node("Unsqueeze", [g.node("Transpose", [m], perm=[1, 0]), g.axes(2)])
+            out = g.node("ReduceSum", [g.node("Mul", [y, mt]), g.axes(0)], keepdims=0)
+    else:
+        def linear(inp, wt, b):   # nn.Linear: weight [out, in], transB = 1
+            ins = [inp, g.const(np.ascontiguousarray(wt.T))]
+            return g.node("Gemm", ins + ([g.const(b)] if b is not None else []), transB=1)
+        out = None
+        for j in range(e):
+            sel = lambda p: None if p is None else p[j]
+            if swiglu:
+                a = g.node("Mul", [_activation(g, linear("x", w1[j], sel(b1)), "silu"),
+                                   linear("x", w3[j], sel(b3))])
+            else:
+                a = _activation(g, linear("x", w1[j], sel(b1)), act)
+            yj = linear(a, w2[j], sel(b2))
+            if column == "slice":
+                col = g.node("Slice", [m, g.axes(j), g.axes(j + 1), g.axes(1)])
+            else:
+                col = g.node("Unsqueeze", [g.node("Gather", [m, g.const(np.array(j, np.int64))],
+                                                  axis=1), g.axes(1)])
+            term = g.node("Mul", [col, yj])
+            out = term if out is None else g.node("Add", [out, term])
+    if shared:
+        s1 = g.node("Gemm", ["x", g.const(ws1), g.const(bs1)], transB=1)
+        s2 = g.node("Gemm", [_activation(g, s1, "silu"), g.const(ws2), g.const(bs2)], transB=1)
+        out = g.node("Add", [out, s2])
+    model = g.model((t, hid), out, (t, hid))
+
+    def reference():
+        x64 = x.astype(np.float64)
+        mask64 = _route_reference(x64 @ wg.T.astype(np.float64) + bg, k, routing, renorm)
+        y = np.zeros((t, hid))
+        for j in range(e):
+            z = x64 @ w1[j] + (b1[j] if bias else 0)
+            if swiglu:
+                a = ACT["silu"](z) * (x64 @ w3[j] + (b3[j] if bias else 0))
+            else:
+                a = ACT[act](z)
+            y += mask64[:, j:j + 1] * (a @ w2[j] + (b2[j] if bias else 0))
+        if shared:
+            y += ACT["silu"](x64 @ ws1.T + bs1) @ ws2.T + bs2
+        return y
+
+    return model, {"x": x}, reference
