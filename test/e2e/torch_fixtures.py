@@ -3,6 +3,7 @@
 float32 outputs, stored beside them (fixtures/export_fixtures.py made both;
 make check never needs torch). Bound: rtol 1e-4, atol 1e-5."""
 import os
+import re
 import subprocess
 import tempfile
 
@@ -43,5 +44,39 @@ def test_torch_attention():
     fixture("torch_attention")
 
 
+def raised_ops(name):
+    """The op names --emit=sy leaves for a fixture."""
+    ir = subprocess.run([tool("switchyard-compile"), os.path.join(HERE, name + ".onnx"),
+                         "--emit=sy", "-o", "-", "--mlir-elide-elementsattrs-if-larger=8"],
+                        capture_output=True, text=True, check=True).stdout
+    return [line.split('"')[1] if "onnx.node" in line else re.search(r"\bsy\.\w+", line)[0]
+            for line in ir.splitlines() if "onnx.node" in line or re.search(r"= sy\.", line)]
+
+
+def check_raised_moe(name, dense_left):
+    ops = raised_ops(name)
+    for op in ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]:
+        if op not in ops:
+            raise AssertionError(f"{name}: --emit=sy lacks {op}: {ops}")
+    left = sorted(op for op in ops if not op.startswith("sy."))
+    if left != sorted(dense_left):
+        raise AssertionError(f"{name}: left after raising {left}, expected {dense_left}")
+
+
+def test_torch_moe_dense():
+    # Stacked experts under a ScatterElements mask, plus a shared expert:
+    # the router Gemm, the shared expert and the reshapes stay.
+    check_raised_moe("torch_moe_dense",
+                     ["Reshape", "Gemm", "Gemm", "Sigmoid", "Mul", "Gemm", "Add", "Reshape"])
+    fixture("torch_moe_dense")
+
+
+def test_torch_moe_loop_dense():
+    # One Gemm pair per expert over an nn.ModuleList: only the router stays.
+    check_raised_moe("torch_moe_loop_dense", ["Gemm"])
+    fixture("torch_moe_loop_dense")
+
+
 if __name__ == "__main__":
-    main([test_torch_mlp, test_torch_cnn, test_torch_attention])
+    main([test_torch_mlp, test_torch_cnn, test_torch_attention, test_torch_moe_dense,
+          test_torch_moe_loop_dense])
