@@ -4,12 +4,20 @@ side by side in one run, with the machine's measured ceilings.
 
     python3 bench/moe_bench.py [--tokens 1,8,256,1024] [--hidden 1024]
         [--inter 1024] [--experts 8] [--top-k 2] [--runs 20] [--threads 2]
-        [--rounds 3] [--markdown FILE]
+        [--rounds 3] [--forms contrib,dense,dense_shared] [--markdown FILE]
 
 Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
-  contrib   onnxruntime's com.microsoft.MoE op, SwiGLU experts (interleaved,
-            swiglu_fusion=1, the variant ORT's CPU kernel implements), so
-            ONNX Runtime runs its own MoE kernel on the same file.
+  contrib       onnxruntime's com.microsoft.MoE op, SwiGLU experts
+                (interleaved, swiglu_fusion=1, the variant ORT's CPU kernel
+                implements), so ONNX Runtime runs its own MoE kernel on the
+                same file.
+  dense         the dense-masked form as torch exports it (router Gemm,
+                softmax, top-k, renormalisation, ScatterElements mask, every
+                expert as batched MatMuls [T, H] x [E, H, F] with SwiGLU,
+                masked ReduceSum; test/e2e/lib/moe_forms.py): ONNX Runtime
+                computes every expert, Switchyard the routed ones.
+  dense_shared  the same plus a shared SiLU expert (FFN --inter) on every
+                token, which both compute densely.
 
 Every round times Switchyard (`switchyard-run --benchmark`, median) and
 ONNX Runtime (InferenceSession.run, median, intra-op threads = --threads)
@@ -37,6 +45,9 @@ from onnx import helper as h
 from onnx import numpy_helper as nh
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "test", "e2e", "lib"))
+from moe_forms import dense_moe  # noqa: E402
 from run_bench import cpu_name, time_ort, time_switchyard  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,6 +88,29 @@ def contrib_model(tokens, hidden, inter, experts, k, rng):
     return model, inputs, flops, bytes_streamed
 
 
+def dense_model(tokens, hidden, inter, experts, k, shared):
+    model, inputs, _ = dense_moe(tokens, hidden, inter, experts, k, act="swiglu",
+                                 shared=shared, seed=tokens)
+    # The router is the graph's first node, Gemm(x, Wg, bg) with transB = 1.
+    inits = {i.name: nh.to_array(i) for i in model.graph.initializer}
+    gate = model.graph.node[0]
+    logits = inputs["x"] @ inits[gate.input[1]].T + inits[gate.input[2]]
+    chosen = np.argsort(-logits, axis=1, kind="stable")[:, :k]
+    flops = 2.0 * tokens * k * 3 * hidden * inter
+    nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter
+    if shared:
+        flops += 2.0 * tokens * 2 * hidden * inter
+        nbytes += 4 * 2 * hidden * inter
+    return model, inputs, flops, nbytes
+
+
+def build(form, tokens, args, rng):
+    if form == "contrib":
+        return contrib_model(tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
+    return dense_model(tokens, args.hidden, args.inter, args.experts, args.top_k,
+                       shared=form == "dense_shared")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tokens", default="1,8,256,1024")
@@ -87,6 +121,7 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--forms", default="contrib,dense,dense_shared")
     ap.add_argument("--markdown", help="append the table to this file")
     args = ap.parse_args()
 
@@ -96,9 +131,9 @@ def main():
         exe = build_peak(d)
         peak = measure(exe, "fma", args.threads)
         bandwidth = measure(exe, "read", args.threads)  # 1 GiB: DRAM
-        for tokens in [int(t) for t in args.tokens.split(",")]:
-            model, inputs, flops, nbytes = contrib_model(
-                tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
+        for form, tokens in [(f, int(t)) for f in args.forms.split(",")
+                             for t in args.tokens.split(",")]:
+            model, inputs, flops, nbytes = build(form, tokens, args, rng)
             path = os.path.join(d, "moe.onnx")
             onnx.save(model, path)
             sy_times, ort_times, agree, err = [], [], "n/a", None
@@ -110,12 +145,13 @@ def main():
                 if sy_ms is None:
                     break
                 sy_times.append(sy_ms)
-                agree = bool(np.allclose(sy_out["y"], ort_out["y"], rtol=1e-3, atol=1e-4))
+                out = model.graph.output[0].name
+                agree = bool(np.allclose(sy_out[out], ort_out[out], rtol=1e-3, atol=1e-4))
             sy = statistics.median(sy_times) if sy_times else None
             # The same bytes read as one buffer: what streaming them costs
             # here (they may fit the last-level cache, unlike 1 GiB).
             same = measure(exe, "read", args.threads, max(1, nbytes >> 20))
-            rows.append(("contrib", tokens, sy, statistics.median(ort_times),
+            rows.append((form, tokens, sy, statistics.median(ort_times),
                          flops, nbytes, same, agree, err))
 
     header = (f"{datetime.date.today()} on {cpu_name()}, {args.threads} threads; "
