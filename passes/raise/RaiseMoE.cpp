@@ -46,6 +46,7 @@ struct Routing {
   int64_t k = 0;
   sy::RoutingMode mode = sy::RoutingMode::softmax_topk;
   bool renormalize = false;
+  int64_t capacity = 0; // 0: no token dropping
 };
 
 /// One GEMM of the expert MLP: weights [E, K, N] (or [E, N, K] with
@@ -115,7 +116,9 @@ Value buildSyMoE(OpBuilder &b, Location loc, Value x, const Routing &routing,
   auto route = sy::RouteOp::create(
       b, loc, RankedTensorType::get({t, k}, i64),
       RankedTensorType::get({t, k}, f32), routing.logits, Value(), k,
-      routing.mode, routing.renormalize, IntegerAttr(), IntegerAttr(),
+      routing.mode, routing.renormalize,
+      routing.capacity ? b.getI64IntegerAttr(routing.capacity) : IntegerAttr(),
+      IntegerAttr(),
       IntegerAttr(), sy::GroupScoreAttr(), FloatAttr());
   auto dispatch = sy::DispatchOp::create(
       b, loc, RankedTensorType::get({rows, h}, f32),
@@ -290,8 +293,46 @@ int64_t gemmN(const ExpertGemm &g) {
   return g.rhsTransposed ? shape[shape.size() - 2] : shape.back();
 }
 
-/// The stacked (batched) GEMM of all experts at once: `y` [E, T, N] =
-/// MatMul(lhs, W [E, K, N]) [+ bias broadcasting as [E, 1, N]].
+/// The equation of an Einsum node without spaces, split into its two
+/// operands' subscripts and the output's; false unless it has that form.
+bool einsumSubscripts(NodeOp node, std::string &a, std::string &b,
+                      std::string &out) {
+  if (node.getInputs().size() != 2)
+    return false;
+  std::string eq = NodeView(node).stringAttr("equation", "");
+  llvm::erase(eq, ' ');
+  auto [lhs, rhs] = StringRef(eq).split("->");
+  auto [l, r] = lhs.split(',');
+  a = l.str(), b = r.str(), out = rhs.str();
+  return !a.empty() && !b.empty() && !out.empty() && eq.find("->") !=
+                                                       std::string::npos;
+}
+
+/// True when all the characters of `s` differ.
+bool distinctLetters(StringRef s) {
+  return llvm::all_of(s, [&](char c) { return s.count(c) == 1; });
+}
+
+/// A batched matmul over experts: MatMul(lhs [E, R, K], W [E, K, N]), or
+/// Einsum "erk,ekn->ern" (any letters) as GShard-style code writes it.
+NodeOp batchedMatmul(Value v) {
+  if (NodeOp mm = defNode(v, "MatMul"))
+    return mm;
+  NodeOp einsum = defNode(v, "Einsum");
+  std::string a, b, out;
+  if (!einsum || !einsumSubscripts(einsum, a, b, out) || a.size() != 3 ||
+      b.size() != 3 || !distinctLetters(a) || !distinctLetters(b) ||
+      b[0] != a[0] || b[1] != a[2] ||
+      out != std::string{a[0], a[1], b[2]} || !distinctLetters(out) ||
+      b[2] == a[1])
+    return {};
+  return einsum;
+}
+
+/// The stacked (batched) GEMM of all experts at once: `y` [E, R, N] =
+/// batchedMatmul(lhs, W [E, K, N]) [+ bias broadcasting as [E, 1, N]],
+/// where lhs is [E, R, K], or tokens [R, K] (or [1, R, K]) that broadcast
+/// against W.
 std::optional<MatchedGemm> matchStackedGemm(Value y, int64_t experts) {
   MatchedGemm m;
   auto outShape = staticShape(y);
@@ -300,7 +341,7 @@ std::optional<MatchedGemm> matchStackedGemm(Value y, int64_t experts) {
   if (NodeOp add = defNode(y, "Add")) {
     for (bool swap : {false, true}) {
       auto [mm, bias] = operandsOf(add, swap);
-      if (defNode(mm, "MatMul") && staticShape(mm) == outShape &&
+      if (batchedMatmul(mm) && staticShape(mm) == outShape &&
           staticShape(bias) ==
               SmallVector<int64_t>{experts, 1, outShape->back()}) {
         m.gemm.bias = bias;
@@ -311,7 +352,7 @@ std::optional<MatchedGemm> matchStackedGemm(Value y, int64_t experts) {
     if (!m.gemm.bias)
       return std::nullopt;
   }
-  NodeOp mm = defNode(y, "MatMul");
+  NodeOp mm = batchedMatmul(y);
   if (!mm)
     return std::nullopt;
   m.lhs = mm.getInputs()[0];
@@ -449,10 +490,10 @@ std::optional<ExpertMLP> matchExpertMLP(Value y, GemmMatcher matchGemm,
     mlp.fc1 = fc1->gemm;
     tokens = fc1->lhs;
   }
-  // Shapes: tokens [T, H]; fc1 H -> I; fc2 I -> H.
+  // Shapes: tokens [.., H]; fc1 H -> I; fc2 I -> H.
   auto x = staticShape(tokens);
-  if (!x || x->size() != 2 || gemmK(mlp.fc1) != (*x)[1] ||
-      gemmN(mlp.fc1) != gemmK(mlp.fc2) || gemmN(mlp.fc2) != (*x)[1])
+  if (!x || gemmK(mlp.fc1) != x->back() ||
+      gemmN(mlp.fc1) != gemmK(mlp.fc2) || gemmN(mlp.fc2) != x->back())
     return std::nullopt;
   return mlp;
 }
@@ -481,18 +522,22 @@ Value stripCasts(Value v) {
   return v;
 }
 
-/// The ids [T, k] that `oneHot` [T, k, E] one-hot encodes over `experts`
-/// classes, or null: OneHot(ids, E, [0, 1]) or, as torch exports
-/// F.one_hot, Equal(Unsqueeze(ids, [2]), [0, 1, ..., E-1]), either under
-/// Casts.
-Value oneHotIds(Value oneHot, int64_t experts) {
+/// The ids [..] that `oneHot` [.., N] one-hot encodes over `classes` = N
+/// along its last axis, or null: OneHot(ids, N, [0, 1]) or, as torch
+/// exports F.one_hot, Equal(Unsqueeze(ids, [-1]), [0, 1, ..., N-1]), either
+/// under Casts.
+Value oneHotIds(Value oneHot, int64_t classes) {
   oneHot = stripCasts(oneHot);
+  auto shape = staticShape(oneHot);
+  if (!shape || shape->empty() || shape->back() != classes)
+    return {};
+  int64_t rank = shape->size();
   if (NodeOp node = defNode(oneHot, "OneHot")) {
     NodeView view(node);
     auto depth = view.constantInts(1);
     DenseElementsAttr values = view.constantInput(2);
-    if (!depth || *depth != SmallVector<int64_t>{experts} || !values ||
-        values.getNumElements() != 2 || nodeAxis(node, -1, 3) != 2)
+    if (!depth || *depth != SmallVector<int64_t>{classes} || !values ||
+        values.getNumElements() != 2 || nodeAxis(node, -1, rank) != rank - 1)
       return {};
     SmallVector<double> offOn;
     for (Attribute a : values.getValues<Attribute>()) {
@@ -510,8 +555,8 @@ Value oneHotIds(Value oneHot, int64_t experts) {
     auto [lhs, range] = operandsOf(equal, swap);
     NodeOp unsq = defNode(lhs, "Unsqueeze");
     DenseElementsAttr r = constantValue(range);
-    if (!unsq || nodeAxes(unsq, 3) != SmallVector<int64_t>{2} || !r ||
-        r.getType().getRank() != 1 || r.getNumElements() != experts ||
+    if (!unsq || nodeAxes(unsq, rank) != SmallVector<int64_t>{rank - 1} ||
+        !r || r.getType().getRank() != 1 || r.getNumElements() != classes ||
         !r.getElementType().isInteger())
       continue;
     int64_t want = 0;
@@ -578,20 +623,15 @@ std::optional<std::pair<Value, Value>> matchStackedCombine(NodeOp root) {
   if (!outShape || outShape->size() != 2)
     return std::nullopt;
   if (root.getOpType() == "Einsum") {
-    if (root.getInputs().size() != 2)
+    std::string a, b, out;
+    if (!einsumSubscripts(root, a, b, out))
       return std::nullopt;
-    std::string eq = NodeView(root).stringAttr("equation", "");
-    llvm::erase(eq, ' ');
-    StringRef lhs, out, a, b;
-    std::tie(lhs, out) = StringRef(eq).split("->");
-    std::tie(a, b) = lhs.split(',');
     for (bool swap : {false, true}) {
       auto [mask, expertOut] = operandsOf(root, swap);
-      auto [m, y] = swap ? std::make_pair(b, a) : std::make_pair(a, b);
+      const std::string &m = swap ? b : a, &y = swap ? a : b;
       // m = "te", y = "eth", out = "th" for distinct t, e, h.
-      if (m.size() == 2 && y.size() == 3 && out.size() == 2 &&
-          m[0] != m[1] && y[0] == m[1] && y[1] == m[0] && y[2] != m[0] &&
-          y[2] != m[1] && out[0] == m[0] && out[1] == y[2] &&
+      if (m.size() == 2 && y.size() == 3 && distinctLetters(y) &&
+          y[0] == m[1] && y[1] == m[0] && out == std::string{m[0], y[2]} &&
           staticShape(mask) && staticShape(mask)->size() == 2)
         return std::make_pair(mask, expertOut);
     }
@@ -638,7 +678,8 @@ LogicalResult raiseDenseMaskedMoE(NodeOp root) {
       expertOut,
       [&](Value v) { return matchStackedGemm(v, experts); }, tokens);
   auto maskShape = *staticShape(mask);
-  if (!mlp || (*staticShape(tokens))[0] != maskShape[0] ||
+  if (!mlp || staticShape(tokens)->size() != 2 ||
+      (*staticShape(tokens))[0] != maskShape[0] ||
       *yShape != SmallVector<int64_t>{experts, maskShape[0],
                                       (*staticShape(root.getOutputs()[0]))[1]})
     return failure();
@@ -832,6 +873,194 @@ LogicalResult raiseUnrolledDenseMaskedMoE(NodeOp root) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// GShard/Switch einsum form with capacity
+//===----------------------------------------------------------------------===//
+
+//===----------------------------------------------------------------------===//
+// GShard/Switch einsum form with capacity
+//===----------------------------------------------------------------------===//
+
+/// The factors of a product of Muls (broadcasting ones included).
+void collectFactors(Value v, SmallVectorImpl<Value> &factors, int &budget) {
+  NodeOp mul = defNode(v, "Mul");
+  if (--budget < 0 || !mul) {
+    factors.push_back(v);
+    return;
+  }
+  collectFactors(mul.getInputs()[0], factors, budget);
+  collectFactors(mul.getInputs()[1], factors, budget);
+}
+
+/// `v` = ReduceSum(Mul(a, b), axes = [1], keepdims = 0) with b == `mask`:
+/// returns a (the per-token sum of a over the mask), else null.
+Value maskedRowSum(Value v, Value mask) {
+  NodeOp sum = defNode(v, "ReduceSum");
+  NodeOp mul = sum ? defNode(sum.getInputs()[0], "Mul") : NodeOp();
+  if (!mul || nodeAxes(sum, 2) != SmallVector<int64_t>{1} ||
+      NodeView(sum).intAttr("keepdims", 1) != 0)
+    return {};
+  for (bool swap : {false, true}) {
+    auto [a, m] = operandsOf(mul, swap);
+    if (m == mask)
+      return a;
+  }
+  return {};
+}
+
+/// True when `dispatch` is the 0/1 indicator of `combine` > 0 (the
+/// combine weights are softmax probabilities, never negative):
+/// Cast(Greater(combine, 0)) or Cast(Cast(combine, bool)).
+bool isIndicatorOf(Value dispatch, Value combine) {
+  NodeOp toFloat = defNode(dispatch, "Cast");
+  if (!toFloat)
+    return false;
+  Value in = toFloat.getInputs()[0];
+  if (NodeOp greater = defNode(in, "Greater"))
+    return greater.getInputs()[0] == combine &&
+           isSplatConstant(greater.getInputs()[1], 0.0);
+  NodeOp toBool = defNode(in, "Cast");
+  return toBool && toBool.getInputs()[0] == combine &&
+         NodeView(toBool).intAttr("to", 0) == 9; // TensorProto.BOOL
+}
+
+/// Switch Transformer / GShard top-1 routing with expert capacity C, as
+/// einsums over one-hot dispatch and combine tensors [T, E, C]:
+///   probs   = Softmax(logits);  ids = ArgMax(probs)
+///   onehot  = one_hot(ids, E);  loc = CumSum(onehot, axis 0) - 1
+///   mask    = onehot * (loc < cap)             (drops a full expert's tokens)
+///   gate    = sum_e probs * mask;  pos = sum_e loc * mask
+///   combine = gate[:, None, None] * mask[:, :, None] * one_hot(pos, C)[:, None]
+///   dispatch = combine > 0
+///   xin = Einsum("tec,th->ech", dispatch, x);  out = experts(xin) [E, C, H]
+///   y   = Einsum("tec,ech->th", combine, out)          (`root`)
+/// Token t keeps its expert when fewer than cap earlier tokens chose it,
+/// then y[t] = probs[t, e] * expert_e(x[t]), else 0: sy.route with top_k
+/// = 1 and capacity = cap (cap <= C, so every kept token has a slot).
+LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
+  std::string a, b, out;
+  if (!einsumSubscripts(root, a, b, out))
+    return failure();
+  Value combine, expertOut;
+  for (bool swap : {false, true}) {
+    auto [c, y] = operandsOf(root, swap);
+    const std::string &cs = swap ? b : a, &ys = swap ? a : b;
+    if (cs.size() == 3 && ys.size() == 3 && distinctLetters(cs) &&
+        ys[0] == cs[1] && ys[1] == cs[2] && !llvm::is_contained(cs, ys[2]) &&
+        out == std::string{cs[0], ys[2]}) {
+      combine = c;
+      expertOut = y;
+      break;
+    }
+  }
+  auto cShape = combine ? staticShape(combine) : std::nullopt;
+  auto yShape = expertOut ? staticShape(expertOut) : std::nullopt;
+  if (!cShape || !yShape)
+    return failure();
+  int64_t t = (*cShape)[0], e = (*cShape)[1], slots = (*cShape)[2];
+
+  // The experts on their dispatched slots.
+  Value xin;
+  std::optional<ExpertMLP> mlp = matchExpertMLP(
+      expertOut, [&](Value v) { return matchStackedGemm(v, e); }, xin);
+  NodeOp dispatchSum = mlp ? defNode(xin, "Einsum") : NodeOp();
+  if (!dispatchSum || !einsumSubscripts(dispatchSum, a, b, out))
+    return failure();
+  Value x;
+  for (bool swap : {false, true}) {
+    auto [d, tokens] = operandsOf(dispatchSum, swap);
+    const std::string &ds = swap ? b : a, &xs = swap ? a : b;
+    if (ds.size() == 3 && xs.size() == 2 && distinctLetters(ds) &&
+        xs[0] == ds[0] && !llvm::is_contained(ds, xs[1]) &&
+        out == std::string{ds[1], ds[2], xs[1]} && isIndicatorOf(d, combine)) {
+      x = tokens;
+      break;
+    }
+  }
+  if (!x || staticShape(x) != SmallVector<int64_t>{t, yShape->back()})
+    return failure();
+
+  // combine = gate[:, None, None] * mask[:, :, None] * slot[:, None, :].
+  SmallVector<Value> factors;
+  int budget = 8;
+  collectFactors(combine, factors, budget);
+  Value gate, mask, slot;
+  for (Value f : factors) {
+    NodeOp unsq = defNode(f, "Unsqueeze");
+    auto axes = unsq ? nodeAxes(unsq, 3) : std::nullopt;
+    if (!axes)
+      return failure();
+    Value in = unsq.getInputs()[0];
+    if (*axes == SmallVector<int64_t>{1, 2} && !gate)
+      gate = in;
+    else if (*axes == SmallVector<int64_t>{2} && !mask)
+      mask = in;
+    else if (*axes == SmallVector<int64_t>{1} && !slot)
+      slot = in;
+    else
+      return failure();
+  }
+  if (!gate || !mask || !slot)
+    return failure();
+
+  // mask = onehot(ArgMax(probs), E) * (CumSum(onehot, 0) - 1 < cap).
+  NodeOp maskMul = defNode(mask, "Mul");
+  if (!maskMul)
+    return failure();
+  Value ids, loc;
+  int64_t capacity = 0;
+  for (bool swap : {false, true}) {
+    auto [oneHot, keep] = operandsOf(maskMul, swap);
+    Value candidate = oneHotIds(oneHot, e);
+    NodeOp less = defNode(stripCasts(keep), "Less");
+    NodeOp sub = less ? defNode(less.getInputs()[0], "Sub") : NodeOp();
+    NodeOp cumsum = sub ? defNode(sub.getInputs()[0], "CumSum") : NodeOp();
+    if (!candidate || !cumsum || !isSplatConstant(sub.getInputs()[1], 1.0) ||
+        cumsum.getInputs()[0] != oneHot ||
+        NodeView(cumsum).constantInts(1) != SmallVector<int64_t>{0} ||
+        NodeView(cumsum).intAttr("exclusive", 0) != 0 ||
+        NodeView(cumsum).intAttr("reverse", 0) != 0)
+      continue;
+    DenseElementsAttr cap = constantValue(less.getInputs()[1]);
+    if (!cap || !cap.isSplat() || !isa<FloatType>(cap.getElementType()))
+      continue;
+    double c = cap.getSplatValue<APFloat>().convertToDouble();
+    if (c < 1 || c != std::floor(c) || c > slots)
+      continue;
+    capacity = static_cast<int64_t>(c);
+    ids = candidate;
+    loc = sub.getResult(0);
+    break;
+  }
+  NodeOp argmax = ids ? defNode(ids, "ArgMax") : NodeOp();
+  if (!argmax || nodeAxis(argmax, 0, 2) != 1 ||
+      NodeView(argmax).intAttr("keepdims", 1) != 0 ||
+      NodeView(argmax).intAttr("select_last_index", 0) != 0)
+    return failure();
+  Value probs = argmax.getInputs()[0];
+  NodeOp softmax = defNode(probs, "Softmax");
+  if (!softmax || !isLastAxisSoftmax(softmax) ||
+      staticShape(probs) != SmallVector<int64_t>{t, e})
+    return failure();
+  // gate = sum_e probs * mask; slot = one_hot(sum_e loc * mask, C).
+  Value pos = oneHotIds(slot, slots);
+  if (maskedRowSum(gate, mask) != probs || !pos ||
+      maskedRowSum(stripCasts(pos), mask) != loc)
+    return failure();
+
+  Routing routing{softmax.getInputs()[0], 1, sy::RoutingMode::softmax_topk,
+                  false, capacity};
+  OpBuilder builder(root);
+  Location l = root.getLoc();
+  mlp->fc1.bias = collapseStackedBias(builder, l, mlp->fc1.bias);
+  mlp->up.bias = collapseStackedBias(builder, l, mlp->up.bias);
+  mlp->fc2.bias = collapseStackedBias(builder, l, mlp->fc2.bias);
+  Value y = buildSyMoE(builder, l, x, routing, *mlp);
+  root.getOutputs()[0].replaceAllUsesWith(y);
+  eraseDeadOps({root.getOperation()});
+  return success();
+}
+
 struct RaiseMoE : switchyard::impl::RaiseMoEBase<RaiseMoE> {
   void runOnOperation() override {
     // Candidate roots in program order. A raise erases only its root and
@@ -854,8 +1083,8 @@ struct RaiseMoE : switchyard::impl::RaiseMoEBase<RaiseMoE> {
         // Partial sums come first and fail (they miss experts); the Add
         // that covers every expert raises.
         (void)raiseUnrolledDenseMaskedMoE(node);
-      } else {
-        (void)raiseDenseMaskedMoE(node);
+      } else if (failed(raiseDenseMaskedMoE(node)) && type == "Einsum") {
+        (void)raiseEinsumCapacityMoE(node);
       }
     }
   }
