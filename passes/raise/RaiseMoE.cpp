@@ -109,6 +109,12 @@ Value buildSyMoE(OpBuilder &b, Location loc, Value x, const Routing &routing,
                               fc1.rhsTransposed ? 1 : 2);
     if (fc1.bias)
       fc1.bias = concatAlong(b, loc, fc1.bias, mlp.up.bias, 1);
+    // Halves made for this layer alone (stacked per-expert constants) are
+    // dead now; the model's own stay until the dense subgraph goes.
+    for (Value half : {mlp.fc1.weights, mlp.up.weights, mlp.fc1.bias,
+                       mlp.up.bias})
+      if (half && half.getDefiningOp())
+        eraseDeadOps({half.getDefiningOp()});
   }
   auto fc2Type = cast<RankedTensorType>(mlp.fc2.weights.getType());
   int64_t inter = fc2Type.getDimSize(mlp.fc2.rhsTransposed ? 2 : 1);
@@ -872,10 +878,6 @@ LogicalResult raiseUnrolledDenseMaskedMoE(NodeOp root) {
   eraseDeadOps({root.getOperation()});
   return success();
 }
-
-//===----------------------------------------------------------------------===//
-// GShard/Switch einsum form with capacity
-//===----------------------------------------------------------------------===//
 
 //===----------------------------------------------------------------------===//
 // GShard/Switch einsum form with capacity

@@ -229,3 +229,86 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
         return y
 
     return model, {"x": x}, reference
+
+
+def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
+               slots=None, dispatch="greater", gate_bias=None, seed=0):
+    """The Switch Transformer / GShard einsum form, top-1 with expert
+    capacity, as torch exports it: ArgMax of the softmax, one-hot, CumSum
+    positions, a capacity mask, [T, E, C] combine and dispatch tensors, and
+    einsums for dispatch, the batched expert GEMMs and combine. A token
+    whose expert already holds `capacity` earlier tokens is dropped (its
+    output is 0). `slots` (C, default capacity) sizes the slot axis;
+    `dispatch` builds the 0/1 dispatch tensor as combine > 0 ("greater")
+    or as a cast to bool ("bool")."""
+    slots = slots or capacity
+    rng = np.random.default_rng(seed)
+    rnd = lambda *s, scale=1.0: (scale * rng.standard_normal(s)).astype(np.float32)
+    x = rnd(t, hid)
+    wg = rnd(e, hid, scale=1 / np.sqrt(hid))
+    bg = np.zeros(e, np.float32) if gate_bias is None else np.asarray(gate_bias, np.float32)
+    swiglu = act == "swiglu"
+    w1 = rnd(e, hid, inter, scale=1 / np.sqrt(hid))
+    w3 = rnd(e, hid, inter, scale=1 / np.sqrt(hid)) if swiglu else None
+    w2 = rnd(e, inter, hid, scale=1 / np.sqrt(inter))
+    b1 = rnd(e, inter, scale=0.1) if bias else None
+    b3 = rnd(e, inter, scale=0.1) if bias and swiglu else None
+    b2 = rnd(e, hid, scale=0.1) if bias else None
+
+    g = Graph()
+    f32 = lambda v: g.const(np.array(v, np.float32))
+
+    def one_hot(ids, n):      # torch's F.one_hot(...).to(float)
+        eq = g.node("Equal", [g.node("Unsqueeze", [ids, g.axes(-1)]),
+                              g.const(np.arange(n, dtype=np.int64))])
+        return g.node("Cast", [g.node("Cast", [eq], to=T.INT64)], to=T.FLOAT)
+
+    logits = g.node("Gemm", ["x", g.const(wg), g.const(bg)], transB=1)
+    probs = g.node("Softmax", [logits], axis=-1)
+    mask = one_hot(g.node("ArgMax", [probs], axis=-1, keepdims=0), e)
+    loc = g.node("Sub", [g.node("CumSum", [mask, g.const(np.array(0, np.int64))]), f32(1)])
+    mask = g.node("Mul", [mask, g.node("Cast", [g.node("Less", [loc, f32(capacity)])],
+                                       to=T.FLOAT)])
+    gate = g.node("ReduceSum", [g.node("Mul", [probs, mask]), g.axes(-1)], keepdims=0)
+    pos = g.node("Cast", [g.node("ReduceSum", [g.node("Mul", [loc, mask]), g.axes(-1)],
+                                 keepdims=0)], to=T.INT64)
+    combine = g.node("Mul", [
+        g.node("Mul", [g.node("Unsqueeze", [gate, g.axes(1, 2)]),
+                       g.node("Unsqueeze", [mask, g.axes(2)])]),
+        g.node("Unsqueeze", [one_hot(pos, slots), g.axes(1)])])
+    if dispatch == "greater":
+        disp = g.node("Cast", [g.node("Greater", [combine, f32(0)])], to=T.FLOAT)
+    else:
+        disp = g.node("Cast", [g.node("Cast", [combine], to=T.BOOL)], to=T.FLOAT)
+    xin = g.node("Einsum", [disp, "x"], equation="tec,th->ech")
+
+    def linear(inp, wt, b):
+        y = g.node("Einsum", [inp, g.const(wt)], equation="ech,ehf->ecf")
+        return g.node("Add", [y, g.const(b[:, None, :])]) if b is not None else y
+    if swiglu:
+        a = g.node("Mul", [_activation(g, linear(xin, w1, b1), "silu"), linear(xin, w3, b3)])
+    else:
+        a = _activation(g, linear(xin, w1, b1), act)
+    out = g.node("Einsum", [combine, linear(a, w2, b2)], equation="tec,ech->th")
+    model = g.model((t, hid), out, (t, hid))
+
+    def reference():
+        x64 = x.astype(np.float64)
+        logits64 = x64 @ wg.T.astype(np.float64) + bg
+        p = np.exp(logits64 - logits64.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        y, used = np.zeros((t, hid)), np.zeros(e, int)
+        for i in range(t):
+            j = int(np.argmax(p[i]))
+            used[j] += 1
+            if used[j] > capacity:
+                continue
+            z = x64[i] @ w1[j] + (b1[j] if bias else 0)
+            if swiglu:
+                a = ACT["silu"](z) * (x64[i] @ w3[j] + (b3[j] if bias else 0))
+            else:
+                a = ACT[act](z)
+            y[i] = p[i, j] * (a @ w2[j] + (b2[j] if bias else 0))
+        return y
+
+    return model, {"x": x}, reference
