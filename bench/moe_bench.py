@@ -4,7 +4,7 @@ side by side in one run, with the machine's measured ceilings.
 
     python3 bench/moe_bench.py [--tokens 1,8,256,1024] [--hidden 1024]
         [--inter 1024] [--experts 8] [--top-k 2] [--runs 20] [--threads 2]
-        [--rounds 3] [--forms contrib,dense,dense_shared] [--markdown FILE]
+        [--rounds 3] [--forms contrib,dense,dense_shared,einsum] [--markdown FILE]
 
 Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
   contrib       onnxruntime's com.microsoft.MoE op, SwiGLU experts
@@ -18,6 +18,11 @@ Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
                 computes every expert, Switchyard the routed ones.
   dense_shared  the same plus a shared SiLU expert (FFN --inter) on every
                 token, which both compute densely.
+  einsum        the Switch/GShard einsum form, top-1 (whatever --top-k
+                says) with capacity ceil(1.25 T / E) (GShard's usual
+                factor): one-hot [T, E, C] dispatch/combine tensors and
+                einsums, SwiGLU experts; ONNX Runtime runs the einsums on
+                every slot, Switchyard the kept tokens.
 
 Every round times Switchyard (`switchyard-run --benchmark`, median) and
 ONNX Runtime (InferenceSession.run, median, intra-op threads = --threads)
@@ -47,7 +52,7 @@ from onnx import numpy_helper as nh
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "test", "e2e", "lib"))
-from moe_forms import dense_moe  # noqa: E402
+from moe_forms import dense_moe, switch_moe  # noqa: E402
 from run_bench import cpu_name, time_ort, time_switchyard  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,7 +109,23 @@ def dense_model(tokens, hidden, inter, experts, k, shared):
     return model, inputs, flops, nbytes
 
 
+def einsum_model(tokens, hidden, inter, experts):
+    capacity = -(-5 * tokens // (4 * experts))   # ceil(1.25 T / E)
+    model, inputs, _ = switch_moe(tokens, hidden, inter, experts, capacity,
+                                  act="swiglu", seed=tokens)
+    inits = {i.name: nh.to_array(i) for i in model.graph.initializer}
+    gate = model.graph.node[0]
+    logits = inputs["x"] @ inits[gate.input[1]].T + inits[gate.input[2]]
+    chosen = np.argmax(logits, axis=1)
+    kept = sum(min(capacity, int((chosen == j).sum())) for j in range(experts))
+    flops = 2.0 * kept * 3 * hidden * inter
+    nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter
+    return model, inputs, flops, nbytes
+
+
 def build(form, tokens, args, rng):
+    if form == "einsum":
+        return einsum_model(tokens, args.hidden, args.inter, args.experts)
     if form == "contrib":
         return contrib_model(tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
     return dense_model(tokens, args.hidden, args.inter, args.experts, args.top_k,
@@ -121,7 +142,7 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--forms", default="contrib,dense,dense_shared")
+    ap.add_argument("--forms", default="contrib,dense,dense_shared,einsum")
     ap.add_argument("--markdown", help="append the table to this file")
     args = ap.parse_args()
 
