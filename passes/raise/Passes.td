@@ -16,12 +16,35 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
 
     so that only the experts routing selects are computed.
 
-    Forms raised so far:
+    Forms raised so far (each checked completely before the IR changes;
+    anything else is left to the ONNX lowering):
     * ONNX Runtime's `com.microsoft.MoE` contrib op (softmax over the router
       logits, top-k, optional renormalisation, fc1/fc2 in `[E, N, K]`
       layout with optional biases, relu/gelu(tanh)/silu/identity/SwiGLU
       experts). The node's inputs and attributes are checked at import
       (`passes/lower/onnx/Contrib.cpp`), so the rewrite is exact.
+    * The dense-masked form: every expert computed on every token and
+      summed under a `[T, E]` mask that is zero except at the top-k
+      choices. Routing: Softmax→TopK, Sigmoid→TopK or TopK→Softmax, with
+      or without Div-by-ReduceSum renormalisation. Mask: ScatterElements
+      into a zero constant, or a one-hot (OneHot, or torch's Equal with
+      an arange) times the weights summed over k. Experts either stacked
+      (MatMul of the tokens with `[E, H, F]` weights, optional `[E, 1, F]`
+      biases; combined by Transpose/Unsqueeze/Mul/ReduceSum over experts or
+      Einsum `te,eth->th`) or one subgraph per expert (Gemm or MatMul+Add,
+      constant weights, summed as `mask[:, e:e+1] * expert_e(x)` with
+      Slice or Gather columns). Experts: relu, gelu (erf or tanh), silu
+      (`z * Sigmoid(z)`), identity, or SwiGLU `silu(gate(x)) * up(x)`. A
+      shared expert added to the sum stays as it is.
+    * The Switch/GShard einsum form, top-1 with capacity: ArgMax of the
+      softmax, one-hot, CumSum positions compared with the capacity,
+      `[T, E, C]` combine (gate × mask × slot one-hot) and dispatch
+      (`combine > 0`) tensors, Einsum dispatch `tec,th->ech`, batched
+      expert Einsums (or MatMuls), Einsum combine `tec,ech->th`. It
+      becomes `sy.route ... top_k = 1 capacity = C`: dropped tokens give 0,
+      as in the original.
+    Not raised yet: GShard's top-2 einsum form, and the per-expert loop
+    with NonZero/Gather/ScatterND (Hugging Face Mixtral/Qwen-MoE exports).
 
     Before:
     ```mlir
