@@ -3,12 +3,15 @@
 // One function per form of MoE layer; each checks everything its rewrite
 // relies on before it changes the IR, and leaves a subgraph it does not
 // recognise to the ONNX lowering. Forms:
-//   raiseContribMoE      com.microsoft.MoE (onnxruntime's contrib op)
-//   raiseDenseMaskedMoE  every expert computed, summed under a top-k-sparse
-//                        [T, E] mask (ScatterElements of the TopK weights)
+//   raiseContribMoE              com.microsoft.MoE (onnxruntime's contrib op)
+//   raiseDenseMaskedMoE          every expert computed as batched GEMMs and
+//                                summed under a top-k-sparse [T, E] mask
+//   raiseUnrolledDenseMaskedMoE  the same with one subgraph per expert
+//   raiseEinsumCapacityMoE       Switch/GShard top-1 einsums with capacity
 // The pieces the forms share: matchRouting (router scores -> TopK ->
-// weights), matchStackedExperts (the expert MLP as batched MatMuls over
-// [E, K, N] weights) and buildSyMoE (the sy ops).
+// weights), matchMask (the dense mask), matchExpertMLP (the expert MLP over
+// stacked or per-expert GEMMs) and replaceWithSyMoE / buildSyMoE (the sy
+// ops).
 //
 //===----------------------------------------------------------------------===//
 
@@ -517,6 +520,21 @@ Value collapseStackedBias(OpBuilder &b, Location loc, Value bias) {
       b, loc, flat, bias, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
 
+/// Every bias of a stacked MLP in sy.grouped_matmul's [E, N] form.
+void collapseStackedBiases(OpBuilder &b, Location loc, ExpertMLP &mlp) {
+  for (ExpertGemm *gemm : {&mlp.fc1, &mlp.up, &mlp.fc2})
+    gemm->bias = collapseStackedBias(b, loc, gemm->bias);
+}
+
+/// Replaces `root`'s result by the sy layer over tokens `x` (buildSyMoE)
+/// and erases the subgraph that only fed it.
+void replaceWithSyMoE(OpBuilder &b, NodeOp root, Value x,
+                      const Routing &routing, const ExpertMLP &mlp) {
+  Value y = buildSyMoE(b, root.getLoc(), x, routing, mlp);
+  root.getOutputs()[0].replaceAllUsesWith(y);
+  eraseDeadOps({root.getOperation()});
+}
+
 //===----------------------------------------------------------------------===//
 // Dense-masked form
 //===----------------------------------------------------------------------===//
@@ -691,13 +709,8 @@ LogicalResult raiseDenseMaskedMoE(NodeOp root) {
     return failure();
 
   OpBuilder b(root);
-  Location loc = root.getLoc();
-  mlp->fc1.bias = collapseStackedBias(b, loc, mlp->fc1.bias);
-  mlp->up.bias = collapseStackedBias(b, loc, mlp->up.bias);
-  mlp->fc2.bias = collapseStackedBias(b, loc, mlp->fc2.bias);
-  Value y = buildSyMoE(b, loc, tokens, *routing, *mlp);
-  root.getOutputs()[0].replaceAllUsesWith(y);
-  eraseDeadOps({root.getOperation()});
+  collapseStackedBiases(b, root.getLoc(), *mlp);
+  replaceWithSyMoE(b, root, tokens, *routing, *mlp);
   return success();
 }
 
@@ -873,9 +886,7 @@ LogicalResult raiseUnrolledDenseMaskedMoE(NodeOp root) {
   stack(&ExpertMLP::fc1, stacked.fc1);
   stack(&ExpertMLP::up, stacked.up);
   stack(&ExpertMLP::fc2, stacked.fc2);
-  Value y = buildSyMoE(b, loc, tokens, *routing, stacked);
-  root.getOutputs()[0].replaceAllUsesWith(y);
-  eraseDeadOps({root.getOperation()});
+  replaceWithSyMoE(b, root, tokens, *routing, stacked);
   return success();
 }
 
@@ -1053,13 +1064,8 @@ LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
   Routing routing{softmax.getInputs()[0], 1, sy::RoutingMode::softmax_topk,
                   false, capacity};
   OpBuilder builder(root);
-  Location l = root.getLoc();
-  mlp->fc1.bias = collapseStackedBias(builder, l, mlp->fc1.bias);
-  mlp->up.bias = collapseStackedBias(builder, l, mlp->up.bias);
-  mlp->fc2.bias = collapseStackedBias(builder, l, mlp->fc2.bias);
-  Value y = buildSyMoE(builder, l, x, routing, *mlp);
-  root.getOutputs()[0].replaceAllUsesWith(y);
-  eraseDeadOps({root.getOperation()});
+  collapseStackedBiases(builder, root.getLoc(), *mlp);
+  replaceWithSyMoE(builder, root, x, routing, *mlp);
   return success();
 }
 

@@ -7,41 +7,21 @@ with onnxruntime on the same file. Bound: |got - want| <= 1e-4 * |want| +
 1e-5 (float32 accumulation over at most a few hundred terms, outputs of
 order 1)."""
 
-import os
-import subprocess
-import tempfile
-
-import numpy as np
-import onnx
 import onnxruntime as ort
 
 from moe_forms import dense_moe
-from sye2e import check_close, compile_and_run, main, tool
+from sye2e import check_close, check_moe_raised, compile_and_run, emit_sy, main
 
 RTOL, ATOL = 1e-4, 1e-5
 
 
-def emitted_sy(model):
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "moe.onnx")
-        onnx.save(model, path)
-        return subprocess.run([tool("switchyard-compile"), path, "--emit=sy", "-o", "-",
-                               "--mlir-elide-elementsattrs-if-larger=8"],
-                              capture_output=True, text=True, check=True).stdout
-
-
 def check(name, t, hid, inter, e, k, **kw):
     model, inputs, reference = dense_moe(t, hid, inter, e, k, **kw)
-    ir = emitted_sy(model)
-    for op in ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]:
-        if op not in ir:
-            raise AssertionError(f"{name}: --emit=sy lacks {op}:\n{ir}")
     # What may stay: the router's Gemm and the shared expert (Gemm, Sigmoid,
     # Mul, Gemm, Add); every per-expert GEMM, the mask and the sum are gone.
-    left = [line.split('"')[1] for line in ir.splitlines() if "onnx.node" in line]
-    allowed = ["Gemm"] + (["Gemm", "Sigmoid", "Mul", "Gemm", "Add"] if kw.get("shared") else [])
-    if sorted(left) != sorted(allowed):
-        raise AssertionError(f"{name}: dense nodes left after raising: {left}")
+    check_moe_raised(name, emit_sy(model),
+                     ["Gemm"] + (["Gemm", "Sigmoid", "Mul", "Gemm", "Add"]
+                                 if kw.get("shared") else []))
     got = compile_and_run(model, inputs)[model.graph.output[0].name]
     check_close(f"{name} vs numpy", got, reference(), RTOL, ATOL)
     sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])

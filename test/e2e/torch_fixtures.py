@@ -3,14 +3,13 @@
 float32 outputs, stored beside them (fixtures/export_fixtures.py made both;
 make check never needs torch). Bound: rtol 1e-4, atol 1e-5."""
 import os
-import re
 import subprocess
 import tempfile
 
 import numpy as np
 import onnx
 
-from sye2e import check_close, main, run_library, tool
+from sye2e import check_close, check_moe_raised, emit_sy, main, run_library, tool
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
@@ -44,23 +43,8 @@ def test_torch_attention():
     fixture("torch_attention")
 
 
-def raised_ops(name):
-    """The op names --emit=sy leaves for a fixture."""
-    ir = subprocess.run([tool("switchyard-compile"), os.path.join(HERE, name + ".onnx"),
-                         "--emit=sy", "-o", "-", "--mlir-elide-elementsattrs-if-larger=8"],
-                        capture_output=True, text=True, check=True).stdout
-    return [line.split('"')[1] if "onnx.node" in line else re.search(r"\bsy\.\w+", line)[0]
-            for line in ir.splitlines() if "onnx.node" in line or re.search(r"= sy\.", line)]
-
-
 def check_raised_moe(name, dense_left):
-    ops = raised_ops(name)
-    for op in ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]:
-        if op not in ops:
-            raise AssertionError(f"{name}: --emit=sy lacks {op}: {ops}")
-    left = sorted(op for op in ops if not op.startswith("sy."))
-    if left != sorted(dense_left):
-        raise AssertionError(f"{name}: left after raising {left}, expected {dense_left}")
+    check_moe_raised(name, emit_sy(os.path.join(HERE, name + ".onnx")), dense_left)
 
 
 def test_torch_moe_dense():

@@ -82,15 +82,21 @@ def _routing(g, logits, e, k, routing, renorm):
     return w, ids
 
 
+def _torch_one_hot(g, ids, n):
+    """F.one_hot(ids, n).to(float) as torch exports it: Equal with an
+    arange, then Casts."""
+    eq = g.node("Equal", [g.node("Unsqueeze", [ids, g.axes(-1)]),
+                          g.const(np.arange(n, dtype=np.int64))])
+    return g.node("Cast", [g.node("Cast", [eq], to=T.INT64)], to=T.FLOAT)
+
+
 def _mask(g, w, ids, t, e, how):
     """The dense [T, E] mask, zero but at the chosen experts."""
     if how == "scatter":
         return g.node("ScatterElements",
                       [g.const(np.zeros((t, e), np.float32)), ids, w], axis=1)
-    if how == "onehot_equal":   # torch's F.one_hot
-        eq = g.node("Equal", [g.node("Unsqueeze", [ids, g.axes(-1)]),
-                              g.const(np.arange(e, dtype=np.int64))])
-        oh = g.node("Cast", [g.node("Cast", [eq], to=T.INT64)], to=T.FLOAT)
+    if how == "onehot_equal":
+        oh = _torch_one_hot(g, ids, e)
     else:                       # the OneHot op
         oh = g.node("OneHot", [ids, g.const(np.array([e], np.int64)),
                                g.const(np.array([0, 1], np.float32))], axis=-1)
@@ -107,6 +113,52 @@ def _activation(g, z, act):
         return g.node("Mul", [z, g.node("Sigmoid", [z])])
     assert act == "identity"
     return z
+
+
+class _Experts:
+    """A layer's input, router and expert MLPs fc2(act(fc1 x)) (SwiGLU:
+    fc2(silu(fc1 x) * fc3 x)), drawn from `seed` in one fixed order."""
+
+    def __init__(self, t, hid, inter, e, act, bias, gate_bias, seed):
+        rng = np.random.default_rng(seed)
+        self.rnd = lambda *s, scale=1.0: (scale * rng.standard_normal(s)).astype(np.float32)
+        rnd = self.rnd
+        self.act, self.swiglu = act, act == "swiglu"
+        self.x = rnd(t, hid)
+        self.wg = rnd(e, hid, scale=1 / np.sqrt(hid))
+        self.bg = (np.zeros(e, np.float32) if gate_bias is None
+                   else np.asarray(gate_bias, np.float32))
+        self.w1 = rnd(e, hid, inter, scale=1 / np.sqrt(hid))
+        self.w3 = rnd(e, hid, inter, scale=1 / np.sqrt(hid)) if self.swiglu else None
+        self.w2 = rnd(e, inter, hid, scale=1 / np.sqrt(inter))
+        self.b1 = rnd(e, inter, scale=0.1) if bias else None
+        self.b3 = rnd(e, inter, scale=0.1) if bias and self.swiglu else None
+        self.b2 = rnd(e, hid, scale=0.1) if bias else None
+
+    def logits64(self):
+        return self.x.astype(np.float64) @ self.wg.T.astype(np.float64) + self.bg
+
+    def graph(self, g, inp, linear, j=None):
+        """The MLP nodes on `inp`; linear(inp, W [.., K, N], bias [.., N])
+        builds one GEMM; j picks one expert's weights, None all of them."""
+        pick = lambda p: None if p is None else (p if j is None else p[j])
+        z = linear(inp, pick(self.w1), pick(self.b1))
+        if self.swiglu:
+            a = g.node("Mul", [_activation(g, z, "silu"),
+                               linear(inp, pick(self.w3), pick(self.b3))])
+        else:
+            a = _activation(g, z, self.act)
+        return linear(a, pick(self.w2), pick(self.b2))
+
+    def reference(self, x64, j):
+        """Expert j on the float64 rows x64."""
+        bias = lambda p: 0 if p is None else p[j]
+        z = x64 @ self.w1[j] + bias(self.b1)
+        if self.swiglu:
+            a = ACT["silu"](z) * (x64 @ self.w3[j] + bias(self.b3))
+        else:
+            a = ACT[self.act](z)
+        return a @ self.w2[j] + bias(self.b2)
 
 
 def _route_reference(logits, k, routing, renorm):
@@ -151,24 +203,14 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
     shared: adds a shared SiLU expert on every token.
     gate_bias: [E] added to the router logits (steers tokens in tests).
     """
-    rng = np.random.default_rng(seed)
-    rnd = lambda *s, scale=1.0: (scale * rng.standard_normal(s)).astype(np.float32)
-    x = rnd(t, hid)
-    wg = rnd(e, hid, scale=1 / np.sqrt(hid))
-    bg = np.zeros(e, np.float32) if gate_bias is None else np.asarray(gate_bias, np.float32)
-    swiglu = act == "swiglu"
-    w1 = rnd(e, hid, inter, scale=1 / np.sqrt(hid))
-    w3 = rnd(e, hid, inter, scale=1 / np.sqrt(hid)) if swiglu else None
-    w2 = rnd(e, inter, hid, scale=1 / np.sqrt(inter))
-    b1 = rnd(e, inter, scale=0.1) if bias else None
-    b3 = rnd(e, inter, scale=0.1) if bias and swiglu else None
-    b2 = rnd(e, hid, scale=0.1) if bias else None
+    p = _Experts(t, hid, inter, e, act, bias, gate_bias, seed)
+    rnd = p.rnd
     if shared:
         ws1, bs1 = rnd(inter, hid, scale=1 / np.sqrt(hid)), rnd(inter, scale=0.1)
         ws2, bs2 = rnd(hid, inter, scale=1 / np.sqrt(inter)), rnd(hid, scale=0.1)
 
     g = Graph()
-    logits = g.node("Gemm", ["x", g.const(wg), g.const(bg)], transB=1)
+    logits = g.node("Gemm", ["x", g.const(p.wg), g.const(p.bg)], transB=1)
     w, ids = _routing(g, logits, e, k, routing, renorm)
     m = _mask(g, w, ids, t, e, mask)
 
@@ -176,12 +218,7 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
         def linear(inp, wt, b):
             y = g.node("MatMul", [inp, g.const(wt)])
             return g.node("Add", [y, g.const(b[:, None, :])]) if b is not None else y
-        if swiglu:
-            z = linear("x", w1, b1)
-            a = g.node("Mul", [_activation(g, z, "silu"), linear("x", w3, b3)])
-        else:
-            a = _activation(g, linear("x", w1, b1), act)
-        y = linear(a, w2, b2)                                   # [E, T, H]
+        y = p.graph(g, "x", linear)                             # [E, T, H]
         if combine == "einsum":
             out = g.node("Einsum", [m, y], equation="te,eth->th")
         else:
@@ -193,13 +230,7 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
             return g.node("Gemm", ins + ([g.const(b)] if b is not None else []), transB=1)
         out = None
         for j in range(e):
-            sel = lambda p: None if p is None else p[j]
-            if swiglu:
-                a = g.node("Mul", [_activation(g, linear("x", w1[j], sel(b1)), "silu"),
-                                   linear("x", w3[j], sel(b3))])
-            else:
-                a = _activation(g, linear("x", w1[j], sel(b1)), act)
-            yj = linear(a, w2[j], sel(b2))
+            yj = p.graph(g, "x", linear, j)
             if column == "slice":
                 col = g.node("Slice", [m, g.axes(j), g.axes(j + 1), g.axes(1)])
             else:
@@ -214,21 +245,16 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
     model = g.model((t, hid), out, (t, hid))
 
     def reference():
-        x64 = x.astype(np.float64)
-        mask64 = _route_reference(x64 @ wg.T.astype(np.float64) + bg, k, routing, renorm)
+        x64 = p.x.astype(np.float64)
+        mask64 = _route_reference(p.logits64(), k, routing, renorm)
         y = np.zeros((t, hid))
         for j in range(e):
-            z = x64 @ w1[j] + (b1[j] if bias else 0)
-            if swiglu:
-                a = ACT["silu"](z) * (x64 @ w3[j] + (b3[j] if bias else 0))
-            else:
-                a = ACT[act](z)
-            y += mask64[:, j:j + 1] * (a @ w2[j] + (b2[j] if bias else 0))
+            y += mask64[:, j:j + 1] * p.reference(x64, j)
         if shared:
             y += ACT["silu"](x64 @ ws1.T + bs1) @ ws2.T + bs2
         return y
 
-    return model, {"x": x}, reference
+    return model, {"x": p.x}, reference
 
 
 def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
@@ -242,30 +268,14 @@ def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
     `dispatch` builds the 0/1 dispatch tensor as combine > 0 ("greater")
     or as a cast to bool ("bool")."""
     slots = slots or capacity
-    rng = np.random.default_rng(seed)
-    rnd = lambda *s, scale=1.0: (scale * rng.standard_normal(s)).astype(np.float32)
-    x = rnd(t, hid)
-    wg = rnd(e, hid, scale=1 / np.sqrt(hid))
-    bg = np.zeros(e, np.float32) if gate_bias is None else np.asarray(gate_bias, np.float32)
-    swiglu = act == "swiglu"
-    w1 = rnd(e, hid, inter, scale=1 / np.sqrt(hid))
-    w3 = rnd(e, hid, inter, scale=1 / np.sqrt(hid)) if swiglu else None
-    w2 = rnd(e, inter, hid, scale=1 / np.sqrt(inter))
-    b1 = rnd(e, inter, scale=0.1) if bias else None
-    b3 = rnd(e, inter, scale=0.1) if bias and swiglu else None
-    b2 = rnd(e, hid, scale=0.1) if bias else None
+    p = _Experts(t, hid, inter, e, act, bias, gate_bias, seed)
 
     g = Graph()
     f32 = lambda v: g.const(np.array(v, np.float32))
 
-    def one_hot(ids, n):      # torch's F.one_hot(...).to(float)
-        eq = g.node("Equal", [g.node("Unsqueeze", [ids, g.axes(-1)]),
-                              g.const(np.arange(n, dtype=np.int64))])
-        return g.node("Cast", [g.node("Cast", [eq], to=T.INT64)], to=T.FLOAT)
-
-    logits = g.node("Gemm", ["x", g.const(wg), g.const(bg)], transB=1)
+    logits = g.node("Gemm", ["x", g.const(p.wg), g.const(p.bg)], transB=1)
     probs = g.node("Softmax", [logits], axis=-1)
-    mask = one_hot(g.node("ArgMax", [probs], axis=-1, keepdims=0), e)
+    mask = _torch_one_hot(g, g.node("ArgMax", [probs], axis=-1, keepdims=0), e)
     loc = g.node("Sub", [g.node("CumSum", [mask, g.const(np.array(0, np.int64))]), f32(1)])
     mask = g.node("Mul", [mask, g.node("Cast", [g.node("Less", [loc, f32(capacity)])],
                                        to=T.FLOAT)])
@@ -275,7 +285,7 @@ def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
     combine = g.node("Mul", [
         g.node("Mul", [g.node("Unsqueeze", [gate, g.axes(1, 2)]),
                        g.node("Unsqueeze", [mask, g.axes(2)])]),
-        g.node("Unsqueeze", [one_hot(pos, slots), g.axes(1)])])
+        g.node("Unsqueeze", [_torch_one_hot(g, pos, slots), g.axes(1)])])
     if dispatch == "greater":
         disp = g.node("Cast", [g.node("Greater", [combine, f32(0)])], to=T.FLOAT)
     else:
@@ -285,30 +295,20 @@ def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
     def linear(inp, wt, b):
         y = g.node("Einsum", [inp, g.const(wt)], equation="ech,ehf->ecf")
         return g.node("Add", [y, g.const(b[:, None, :])]) if b is not None else y
-    if swiglu:
-        a = g.node("Mul", [_activation(g, linear(xin, w1, b1), "silu"), linear(xin, w3, b3)])
-    else:
-        a = _activation(g, linear(xin, w1, b1), act)
-    out = g.node("Einsum", [combine, linear(a, w2, b2)], equation="tec,ech->th")
+    out = g.node("Einsum", [combine, p.graph(g, xin, linear)], equation="tec,ech->th")
     model = g.model((t, hid), out, (t, hid))
 
     def reference():
-        x64 = x.astype(np.float64)
-        logits64 = x64 @ wg.T.astype(np.float64) + bg
-        p = np.exp(logits64 - logits64.max(1, keepdims=True))
-        p /= p.sum(1, keepdims=True)
+        x64 = p.x.astype(np.float64)
+        logits64 = p.logits64()
+        probs64 = np.exp(logits64 - logits64.max(1, keepdims=True))
+        probs64 /= probs64.sum(1, keepdims=True)
         y, used = np.zeros((t, hid)), np.zeros(e, int)
         for i in range(t):
-            j = int(np.argmax(p[i]))
+            j = int(np.argmax(probs64[i]))
             used[j] += 1
-            if used[j] > capacity:
-                continue
-            z = x64[i] @ w1[j] + (b1[j] if bias else 0)
-            if swiglu:
-                a = ACT["silu"](z) * (x64[i] @ w3[j] + (b3[j] if bias else 0))
-            else:
-                a = ACT[act](z)
-            y[i] = p[i, j] * (a @ w2[j] + (b2[j] if bias else 0))
+            if used[j] <= capacity:
+                y[i] = probs64[i, j] * p.reference(x64[i], j)
         return y
 
-    return model, {"x": x}, reference
+    return model, {"x": p.x}, reference

@@ -54,6 +54,33 @@ def compile_and_run(model, inputs, name="model", extra=()):
         return run_library(compile_model(model, d, name, extra), inputs, d)
 
 
+def emit_sy(model):
+    """switchyard-compile --emit=sy of `model` (a ModelProto or an .onnx
+    path), large constants elided."""
+    with tempfile.TemporaryDirectory() as d:
+        if not isinstance(model, str):
+            path = os.path.join(d, "model.onnx")
+            onnx.save(model, path)
+            model = path
+        return subprocess.run([tool("switchyard-compile"), model, "--emit=sy", "-o", "-",
+                               "--mlir-elide-elementsattrs-if-larger=8"],
+                              capture_output=True, text=True, check=True).stdout
+
+
+MOE_OPS = ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]
+
+
+def check_moe_raised(name, ir, left):
+    """`ir` (--emit=sy) holds the four sy MoE ops, and the onnx.node op
+    types in `left` (in any order) are the only nodes it keeps."""
+    for op in MOE_OPS:
+        if op not in ir:
+            raise AssertionError(f"{name}: --emit=sy lacks {op}:\n{ir}")
+    kept = [line.split('"')[1] for line in ir.splitlines() if "onnx.node" in line]
+    if sorted(kept) != sorted(left):
+        raise AssertionError(f"{name}: left after raising {kept}, expected {left}")
+
+
 def check_close(name, got, want, rtol=1e-5, atol=1e-6):
     """Float outputs within rtol/atol of the float64 reference (NaN where the
     reference has NaN); ints and bools exactly. Raises AssertionError."""
