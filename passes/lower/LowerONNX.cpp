@@ -37,6 +37,15 @@ LogicalResult checkLowerable(NodeOp node, const NodeView &view) {
     auto ranked = dyn_cast<RankedTensorType>(type);
     if (!ranked)
       return success(); // onnx.none
+    // A NonZero of a non-constant is imported with a dynamic count so that
+    // sy-raise-moe can replace the per-expert loop around it; left over, it
+    // is a data-dependent shape no --input-shape can fix.
+    if (!ranked.hasStaticShape() && node.isDefaultDomain() &&
+        node.getOpType() == "NonZero")
+      return view.emitError()
+             << "the output shape depends on the input's values; NonZero is "
+                "supported only on a constant input, or inside an MoE "
+                "per-expert loop that sy-raise-moe replaces";
     if (!ranked.hasStaticShape())
       return view.emitError()
              << what << " " << i << " has the dynamic shape " << ranked

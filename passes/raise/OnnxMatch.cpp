@@ -33,6 +33,13 @@ std::optional<SmallVector<int64_t>> staticShape(Value v) {
   return SmallVector<int64_t>(type.getShape());
 }
 
+std::optional<SmallVector<int64_t>> rankedShape(Value v) {
+  auto type = v ? dyn_cast<RankedTensorType>(v.getType()) : nullptr;
+  if (!type)
+    return std::nullopt;
+  return SmallVector<int64_t>(type.getShape());
+}
+
 int64_t nodeAxis(NodeOp node, int64_t dflt, int64_t rank) {
   int64_t axis = dflt;
   if (auto attr = dyn_cast_or_null<IntegerAttr>(node.getOnnxAttr("axis")))

@@ -29,6 +29,10 @@ onnx::NodeOp defNodeOutput(mlir::Value v, llvm::StringRef opType,
 /// The static shape of `v`, or nullopt when it is not a static ranked tensor.
 std::optional<llvm::SmallVector<int64_t>> staticShape(mlir::Value v);
 
+/// The shape of `v` (dynamic dims as ShapedType::kDynamic), or nullopt when
+/// it is not a ranked tensor.
+std::optional<llvm::SmallVector<int64_t>> rankedShape(mlir::Value v);
+
 /// The node's integer attribute `axis` (default `dflt`) made non-negative
 /// for an input of rank `rank`; -1 when out of range.
 int64_t nodeAxis(onnx::NodeOp node, int64_t dflt, int64_t rank);

@@ -43,8 +43,16 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
       expert Einsums (or MatMuls), Einsum combine `tec,ech->th`. It
       becomes `sy.route ... top_k = 1 capacity = C`: dropped tokens give 0,
       as in the original.
-    Not raised yet: GShard's top-2 einsum form, and the per-expert loop
-    with NonZero/Gather/ScatterND (Hugging Face Mixtral/Qwen-MoE exports).
+    * The per-expert loop of Hugging Face's Mixtral/Qwen-MoE blocks as
+      torch exports it: a chain of ScatterND(add)s from a zero `[T, H]`
+      constant, one per expert, each adding `expert_e(x[tok]) *
+      weights[tok, choice]` at rows `tok`, where `(choice, tok)` are the
+      NonZero coordinates of the expert's mask (`one_hot(ids).permute(2, 1,
+      0)[e]` or `ids == e`), the tokens are gathered with Gather or
+      GatherND, the weight with GatherND, and the experts are Gemm or
+      MatMul+Add subgraphs with constant weights (stacked at raise time).
+      The data-dependent token counts disappear with the loop.
+    Not raised yet: GShard's top-2 einsum form.
 
     Before:
     ```mlir

@@ -8,6 +8,9 @@
 //                                summed under a top-k-sparse [T, E] mask
 //   raiseUnrolledDenseMaskedMoE  the same with one subgraph per expert
 //   raiseEinsumCapacityMoE       Switch/GShard top-1 einsums with capacity
+//   raiseExpertLoopMoE           Hugging Face's loop over experts: NonZero
+//                                of each expert's mask, Gather, expert MLP,
+//                                ScatterND add
 // The pieces the forms share: matchRouting (router scores -> TopK ->
 // weights), matchMask (the dense mask), matchExpertMLP (the expert MLP over
 // stacked or per-expert GEMMs) and replaceWithSyMoE / buildSyMoE (the sy
@@ -382,11 +385,13 @@ std::optional<MatchedGemm> matchStackedGemm(Value y, int64_t experts) {
 
 /// One expert's own GEMM on [T, K] tokens: Gemm(lhs, W, C) (alpha = beta =
 /// 1, transA = 0; transB gives the [N, K] layout) or MatMul(lhs, W [K, N])
-/// [+ bias]; the bias is [N] or [1, N].
+/// [+ bias]; the bias is [N] or [1, N]. T may be dynamic (the tokens a
+/// per-expert loop gathered).
 std::optional<MatchedGemm> matchPlainGemm(Value y) {
   MatchedGemm m;
-  auto outShape = staticShape(y);
-  if (!outShape || outShape->size() != 2)
+  auto outShape = rankedShape(y);
+  if (!outShape || outShape->size() != 2 ||
+      ShapedType::isDynamic(outShape->back()))
     return std::nullopt;
   auto isBias = [&](Value bias) {
     auto shape = staticShape(bias);
@@ -405,7 +410,7 @@ std::optional<MatchedGemm> matchPlainGemm(Value y) {
     if (NodeOp add = defNode(y, "Add")) {
       for (bool swap : {false, true}) {
         auto [mm, bias] = operandsOf(add, swap);
-        if (defNode(mm, "MatMul") && staticShape(mm) == outShape &&
+        if (defNode(mm, "MatMul") && rankedShape(mm) == outShape &&
             isBias(bias)) {
           m.gemm.bias = bias;
           y = mm;
@@ -422,8 +427,9 @@ std::optional<MatchedGemm> matchPlainGemm(Value y) {
     m.gemm.weights = mm.getInputs()[1];
   }
   auto w = staticShape(m.gemm.weights);
-  auto x = staticShape(m.lhs);
-  if (!w || w->size() != 2 || !x || x->size() != 2)
+  auto x = rankedShape(m.lhs);
+  if (!w || w->size() != 2 || !x || x->size() != 2 ||
+      ShapedType::isDynamic(x->back()))
     return std::nullopt;
   return m;
 }
@@ -499,9 +505,10 @@ std::optional<ExpertMLP> matchExpertMLP(Value y, GemmMatcher matchGemm,
     mlp.fc1 = fc1->gemm;
     tokens = fc1->lhs;
   }
-  // Shapes: tokens [.., H]; fc1 H -> I; fc2 I -> H.
-  auto x = staticShape(tokens);
-  if (!x || gemmK(mlp.fc1) != x->back() ||
+  // Shapes: tokens [.., H]; fc1 H -> I; fc2 I -> H. The GEMM matchers
+  // checked that H is static; the leading dims may not be.
+  auto x = rankedShape(tokens);
+  if (!x || x->empty() || gemmK(mlp.fc1) != x->back() ||
       gemmN(mlp.fc1) != gemmK(mlp.fc2) || gemmN(mlp.fc2) != x->back())
     return std::nullopt;
   return mlp;
@@ -702,8 +709,8 @@ LogicalResult raiseDenseMaskedMoE(NodeOp root) {
       expertOut,
       [&](Value v) { return matchStackedGemm(v, experts); }, tokens);
   auto maskShape = *staticShape(mask);
-  if (!mlp || staticShape(tokens)->size() != 2 ||
-      (*staticShape(tokens))[0] != maskShape[0] ||
+  auto xShape = mlp ? staticShape(tokens) : std::nullopt;
+  if (!xShape || xShape->size() != 2 || (*xShape)[0] != maskShape[0] ||
       *yShape != SmallVector<int64_t>{experts, maskShape[0],
                                       (*staticShape(root.getOutputs()[0]))[1]})
     return failure();
@@ -800,6 +807,53 @@ Value stackConstants(OpBuilder &b, Location loc, ArrayRef<Value> parts,
       b, loc, DenseElementsAttr::get(type, ArrayRef(values)));
 }
 
+/// True when the per-expert MLPs `mlps` (expert e at index e) can be
+/// stacked into one: the same activation and GEMM layouts, and f32
+/// constant weights and biases of equal types.
+bool stackable(ArrayRef<ExpertMLP> mlps) {
+  const ExpertMLP &first = mlps.front();
+  for (const ExpertMLP &mlp : mlps) {
+    for (auto [g, f] : {std::pair(&mlp.fc1, &first.fc1),
+                        std::pair(&mlp.up, &first.up),
+                        std::pair(&mlp.fc2, &first.fc2)}) {
+      if (static_cast<bool>(g->weights) != static_cast<bool>(f->weights))
+        return false;
+      if (!g->weights)
+        continue;
+      if (!isF32Constant(g->weights) || (g->bias && !isF32Constant(g->bias)) ||
+          g->weights.getType() != f->weights.getType() ||
+          g->rhsTransposed != f->rhsTransposed ||
+          (g->bias ? g->bias.getType() : Type()) !=
+              (f->bias ? f->bias.getType() : Type()))
+        return false;
+    }
+    if (mlp.act != first.act)
+      return false;
+  }
+  return true;
+}
+
+/// The per-expert MLPs (stackable) as one MLP over [E, ...] constants.
+ExpertMLP stackExpertMLPs(OpBuilder &b, Location loc,
+                          ArrayRef<ExpertMLP> mlps) {
+  ExpertMLP stacked = mlps.front();
+  auto stack = [&](ExpertGemm ExpertMLP::*member, ExpertGemm &out) {
+    if (!(mlps.front().*member).weights)
+      return;
+    SmallVector<Value> weights, biases;
+    for (const ExpertMLP &mlp : mlps) {
+      weights.push_back((mlp.*member).weights);
+      biases.push_back((mlp.*member).bias);
+    }
+    out.weights = stackConstants(b, loc, weights, /*isBias=*/false);
+    out.bias = biases.front() ? stackConstants(b, loc, biases, true) : Value();
+  };
+  stack(&ExpertMLP::fc1, stacked.fc1);
+  stack(&ExpertMLP::up, stacked.up);
+  stack(&ExpertMLP::fc2, stacked.fc2);
+  return stacked;
+}
+
 /// The dense-masked form written as a loop over experts, each its own
 /// subgraph (torch's `for e, expert in enumerate(experts): out = out +
 /// mask[:, e:e+1] * expert(x)` over an nn.ModuleList):
@@ -847,46 +901,18 @@ LogicalResult raiseUnrolledDenseMaskedMoE(NodeOp root) {
     if (!mlp || (tokens && x != tokens))
       return failure();
     tokens = x;
-    const ExpertMLP &first = mlps.empty() ? *mlp : mlps.front();
-    for (auto [g, f] : {std::pair(&mlp->fc1, &first.fc1),
-                        std::pair(&mlp->up, &first.up),
-                        std::pair(&mlp->fc2, &first.fc2)}) {
-      if (!g->weights)
-        continue;
-      if (!isF32Constant(g->weights) || (g->bias && !isF32Constant(g->bias)) ||
-          g->weights.getType() != f->weights.getType() ||
-          g->rhsTransposed != f->rhsTransposed ||
-          (g->bias ? g->bias.getType() : Type()) !=
-              (f->bias ? f->bias.getType() : Type()))
-        return failure();
-    }
-    if (mlp->act != first.act)
-      return failure();
     mlps.push_back(*mlp);
   }
   auto outShape = staticShape(root.getOutputs()[0]);
-  if ((*staticShape(tokens))[0] != (*staticShape(mask))[0] ||
-      !outShape || *outShape != *staticShape(tokens))
+  auto xShape = staticShape(tokens);
+  if (!stackable(mlps) || !xShape ||
+      (*xShape)[0] != (*staticShape(mask))[0] || !outShape ||
+      *outShape != *xShape)
     return failure();
 
   OpBuilder b(root);
-  Location loc = root.getLoc();
-  ExpertMLP stacked = mlps.front();
-  auto stack = [&](ExpertGemm ExpertMLP::*member, ExpertGemm &out) {
-    if (!(mlps.front().*member).weights)
-      return;
-    SmallVector<Value> weights, biases;
-    for (const ExpertMLP &mlp : mlps) {
-      weights.push_back((mlp.*member).weights);
-      biases.push_back((mlp.*member).bias);
-    }
-    out.weights = stackConstants(b, loc, weights, /*isBias=*/false);
-    out.bias = biases.front() ? stackConstants(b, loc, biases, true) : Value();
-  };
-  stack(&ExpertMLP::fc1, stacked.fc1);
-  stack(&ExpertMLP::up, stacked.up);
-  stack(&ExpertMLP::fc2, stacked.fc2);
-  replaceWithSyMoE(b, root, tokens, *routing, stacked);
+  replaceWithSyMoE(b, root, tokens, *routing,
+                   stackExpertMLPs(b, root.getLoc(), mlps));
   return success();
 }
 
@@ -1069,6 +1095,316 @@ LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Per-expert loop form (Hugging Face Mixtral, Qwen-MoE)
+//===----------------------------------------------------------------------===//
+//
+// What torch.onnx.export makes of
+//
+//   mask = one_hot(ids, E).permute(2, 1, 0)                 # [E, k, T]
+//   for e in range(E):
+//     choice, tok = torch.where(mask[e])                    # NonZero
+//     y = expert_e(x[tok]) * weights[tok, choice, None]     # Gather(ND)s
+//     out.index_add_(0, tok, y)                             # ScatterND add
+//
+// Each expert sees the tokens that chose it, so the sum over experts is
+// sum_j weights[t, j] * expert_{ids[t, j]}(x[t]): route -> dispatch ->
+// grouped GEMMs -> combine. The token counts are only known at run time
+// (the importer gives them a dynamic dim); the raise removes them all.
+
+/// Peels the ops that keep their input's elements in row-major order:
+/// Reshape, Squeeze, Unsqueeze, Flatten, a Cast to the same type, and a
+/// Transpose that only moves unit dims (a dynamic dim counts as non-unit).
+/// Stops at the first value of shape `stopAt` when one is given.
+Value peelViews(Value v, std::optional<ArrayRef<int64_t>> stopAt = {}) {
+  while (v) {
+    if (stopAt && rankedShape(v) == SmallVector<int64_t>(*stopAt))
+      return v;
+    auto node = v.getDefiningOp<NodeOp>();
+    if (!node || !node.isDefaultDomain() || node.getInputs().empty())
+      return v;
+    Value in = node.getInputs()[0];
+    StringRef type = node.getOpType();
+    if (type == "Reshape" || type == "Squeeze" || type == "Unsqueeze" ||
+        type == "Flatten" || (type == "Cast" && in.getType() == v.getType())) {
+      v = in;
+      continue;
+    }
+    auto perm = dyn_cast_or_null<DenseI64ArrayAttr>(node.getOnnxAttr("perm"));
+    auto shape = rankedShape(in);
+    if (type != "Transpose" || !perm || !shape ||
+        perm.size() != static_cast<int64_t>(shape->size()))
+      return v;
+    int64_t last = -1;
+    for (int64_t p : perm.asArrayRef()) {
+      if ((*shape)[p] == 1)
+        continue;
+      if (p < last)
+        return v;
+      last = p;
+    }
+    v = in;
+  }
+  return v;
+}
+
+/// A NonZero and one row of its [R, n] output: a coordinate of every
+/// nonzero element of its input along input axis `row`.
+struct NonZeroRow {
+  NodeOp nonZero;
+  int64_t row = -1;
+  bool operator==(const NonZeroRow &o) const {
+    return nonZero == o.nonZero && row == o.row;
+  }
+};
+
+/// The NonZero row `v` holds as n values in order (under views): a Gather
+/// of row r, or a one-wide Slice at r, of the NonZero output (axis 0) or of
+/// its Transpose (axis 1). torch.where exports the Transpose + Slice.
+std::optional<NonZeroRow> nonZeroRow(Value v) {
+  v = peelViews(v);
+  NodeOp node = defNode(v, "Gather");
+  if (!node)
+    node = defNode(v, "Slice");
+  if (!node)
+    return std::nullopt;
+  NodeView view(node);
+  auto srcShape = rankedShape(view.input(0));
+  if (!srcShape || srcShape->size() != 2)
+    return std::nullopt;
+  int64_t axis = -1, r = -1;
+  if (node.getOpType() == "Gather") {
+    auto index = view.constantInts(1);
+    if (!index || index->size() != 1 || view.inputType(1).getRank() != 0)
+      return std::nullopt;
+    axis = nodeAxis(node, 0, 2);
+    r = (*index)[0];
+  } else {
+    auto starts = view.constantInts(1), ends = view.constantInts(2);
+    auto axes = view.constantInts(3);
+    auto steps = view.hasInput(4) ? view.constantInts(4)
+                                  : std::optional(SmallVector<int64_t>{1});
+    if (!starts || !ends || !axes || !steps || starts->size() != 1 ||
+        ends->size() != 1 || axes->size() != 1 || (*steps)[0] != 1)
+      return std::nullopt;
+    axis = (*axes)[0] < 0 ? (*axes)[0] + 2 : (*axes)[0];
+    r = (*starts)[0];
+    int64_t rows = axis == 0 || axis == 1 ? (*srcShape)[axis] : 0;
+    if (ShapedType::isDynamic(rows) ||
+        ((*ends)[0] != r + 1 && !(r == rows - 1 && (*ends)[0] >= rows)))
+      return std::nullopt;
+  }
+  Value src = view.input(0);
+  if (axis == 1) {
+    NodeOp t = defNode(src, "Transpose");
+    auto perm = t ? dyn_cast_or_null<DenseI64ArrayAttr>(t.getOnnxAttr("perm"))
+                  : DenseI64ArrayAttr();
+    if (!perm || perm.asArrayRef() != ArrayRef<int64_t>{1, 0})
+      return std::nullopt;
+    src = t.getInputs()[0];
+  } else if (axis != 0) {
+    return std::nullopt;
+  }
+  NodeOp nonZero = defNode(src, "NonZero");
+  auto inShape = nonZero ? rankedShape(nonZero.getInputs()[0]) : std::nullopt;
+  if (!inShape || r < 0 || r >= static_cast<int64_t>(inShape->size()))
+    return std::nullopt;
+  return NonZeroRow{nonZero, r};
+}
+
+/// The expert whose tokens a NonZero's [A, B] input marks: ids [T, k] == e,
+/// laid out as
+///   Gather(Transpose(one_hot(ids, E) [T, k, E], perm), e, axis 0)  perm[0]=2
+///   Equal(ids, e)                                     (rows token, choice)
+/// either under Casts. Sets `ids` and `tokenAxis` (the input axis, so the
+/// NonZero row, of the token index); returns e, or -1.
+int64_t expertOfMask(Value mask, int64_t experts, Value &ids,
+                     int64_t &tokenAxis) {
+  mask = stripCasts(mask);
+  auto shape = staticShape(mask);
+  if (!shape || shape->size() != 2)
+    return -1;
+  if (NodeOp equal = defNode(mask, "Equal")) {
+    for (bool swap : {false, true}) {
+      auto [lhs, rhs] = operandsOf(equal, swap);
+      DenseElementsAttr c = constantValue(rhs);
+      if (!c || c.getNumElements() != 1 || !c.getElementType().isInteger() ||
+          rankedShape(lhs) != *shape)
+        continue;
+      int64_t e = c.getSplatValue<APInt>().getSExtValue();
+      if (e < 0 || e >= experts)
+        return -1;
+      ids = lhs;
+      tokenAxis = 0;
+      return e;
+    }
+    return -1;
+  }
+  NodeOp gather = defNode(mask, "Gather");
+  NodeOp transpose =
+      gather ? defNode(gather.getInputs()[0], "Transpose") : NodeOp();
+  auto perm = transpose ? dyn_cast_or_null<DenseI64ArrayAttr>(
+                              transpose.getOnnxAttr("perm"))
+                        : DenseI64ArrayAttr();
+  if (!perm || perm.size() != 3 || perm[0] != 2 || nodeAxis(gather, 0, 3) != 0)
+    return -1;
+  NodeView view(gather);
+  auto index = view.constantInts(1);
+  if (!index || index->size() != 1 || view.inputType(1).getRank() != 0)
+    return -1;
+  int64_t e = (*index)[0] < 0 ? (*index)[0] + experts : (*index)[0];
+  ids = oneHotIds(transpose.getInputs()[0], experts);
+  if (!ids || e < 0 || e >= experts)
+    return -1;
+  tokenAxis = perm[1] == 0 ? 0 : 1;
+  return e;
+}
+
+/// `v` [n, H] = rows `index` of tokens [T, H] (T, H static), under views:
+/// Gather(D, index, axis 0) or GatherND(D, index [n, 1]), D a view of the
+/// tokens with T leading. Sets `index` and returns the tokens, or null.
+Value gatheredRows(Value v, Value &index) {
+  auto vShape = rankedShape(v);
+  if (!vShape || vShape->size() != 2 || ShapedType::isDynamic(vShape->back()))
+    return {};
+  int64_t h = vShape->back();
+  Value src = peelViews(v);
+  NodeOp node = defNode(src, "Gather");
+  if (node && nodeAxis(node, 0, rankedShape(node.getInputs()[0])->size()) != 0)
+    return {};
+  if (!node) {
+    node = defNode(src, "GatherND");
+    auto idxShape = node ? rankedShape(node.getInputs()[1]) : std::nullopt;
+    if (!idxShape || idxShape->empty() || idxShape->back() != 1 ||
+        NodeView(node).intAttr("batch_dims", 0) != 0)
+      return {};
+  }
+  Value data = node.getInputs()[0];
+  auto dShape = staticShape(data);
+  if (!dShape || dShape->empty())
+    return {};
+  int64_t t = (*dShape)[0], row = 1;
+  for (int64_t d : ArrayRef(*dShape).drop_front())
+    row *= d;
+  Value tokens = row == h ? peelViews(data, ArrayRef<int64_t>{t, h}) : Value();
+  if (!tokens || staticShape(tokens) != SmallVector<int64_t>{t, h})
+    return {};
+  index = node.getInputs()[1];
+  return tokens;
+}
+
+/// `w` [n, 1] = weights[tok, choice] for NonZero rows tok and choice:
+/// GatherND(D, Concat(tok [n, 1], choice [n, 1], axis -1)) with D a view
+/// of `weights` [T, k] plus trailing unit dims. Sets `weights` and the two
+/// rows; false otherwise.
+bool gatheredWeight(Value w, Value &weights, NonZeroRow &tok,
+                    NonZeroRow &choice) {
+  auto wShape = rankedShape(w);
+  NodeOp gather = defNode(peelViews(w), "GatherND");
+  if (!wShape || wShape->size() != 2 || (*wShape)[1] != 1 || !gather ||
+      NodeView(gather).intAttr("batch_dims", 0) != 0)
+    return false;
+  Value data = gather.getInputs()[0];
+  auto dShape = staticShape(data);
+  NodeOp concat = defNode(gather.getInputs()[1], "Concat");
+  if (!dShape || dShape->size() < 2 || !concat ||
+      concat.getInputs().size() != 2 ||
+      nodeAxis(concat, 0, 2) != 1 ||
+      llvm::any_of(ArrayRef(*dShape).drop_front(2),
+                   [](int64_t d) { return d != 1; }))
+    return false;
+  SmallVector<int64_t> tk{(*dShape)[0], (*dShape)[1]};
+  weights = peelViews(data, ArrayRef<int64_t>(tk));
+  auto a = nonZeroRow(concat.getInputs()[0]);
+  auto b = nonZeroRow(concat.getInputs()[1]);
+  if (!weights || staticShape(weights) != tk || !a || !b)
+    return false;
+  for (Value part : concat.getInputs())
+    if (rankedShape(part)->size() != 2 || rankedShape(part)->back() != 1)
+      return false;
+  tok = *a;
+  choice = *b;
+  return true;
+}
+
+/// The per-expert loop: `root` is the last of a chain of ScatterND(add)s
+/// from a zero [T, H] constant, one per expert 0..E-1, each adding
+/// expert_e(x[tok]) * weights[tok, choice] at rows tok, where (choice, tok)
+/// are the NonZero coordinates of ids == e, ids and weights from one TopK
+/// routing (matchRouting). The per-expert weights are stacked.
+LogicalResult raiseExpertLoopMoE(NodeOp root) {
+  SmallVector<NodeOp> steps;
+  Value acc = root.getOutputs()[0];
+  while (NodeOp scatter = defNode(acc, "ScatterND")) {
+    if (NodeView(scatter).stringAttr("reduction", "none") != "add" ||
+        (!steps.empty() && !acc.hasOneUse()))
+      return failure();
+    steps.push_back(scatter);
+    acc = scatter.getInputs()[0];
+  }
+  auto outShape = staticShape(root.getOutputs()[0]);
+  if (steps.size() < 2 || !isSplatConstant(acc, 0) || !outShape ||
+      outShape->size() != 2)
+    return failure();
+  int64_t experts = steps.size();
+
+  Value tokens, weights, ids;
+  SmallVector<std::optional<ExpertMLP>> mlps(experts);
+  for (NodeOp scatter : steps) {
+    auto tok = nonZeroRow(scatter.getInputs()[1]);
+    auto idxShape = rankedShape(scatter.getInputs()[1]);
+    if (!tok || !idxShape || idxShape->size() != 2 || idxShape->back() != 1)
+      return failure();
+    Value stepIds;
+    int64_t tokenAxis = -1;
+    int64_t e =
+        expertOfMask(tok->nonZero.getInputs()[0], experts, stepIds, tokenAxis);
+    if (e < 0 || mlps[e] || tok->row != tokenAxis || (ids && stepIds != ids))
+      return failure();
+    ids = stepIds;
+    NonZeroRow choice{tok->nonZero, 1 - tokenAxis};
+
+    NodeOp mul = defNode(scatter.getInputs()[2], "Mul");
+    if (!mul)
+      return failure();
+    for (bool swap : {false, true}) {
+      auto [y, w] = operandsOf(mul, swap);
+      Value stepWeights, x, index;
+      NonZeroRow wTok, wChoice;
+      if (!gatheredWeight(w, stepWeights, wTok, wChoice) || !(wTok == *tok) ||
+          !(wChoice == choice) || (weights && stepWeights != weights))
+        continue;
+      auto mlp = matchExpertMLP(y, matchPlainGemm, x);
+      Value rows = mlp ? gatheredRows(x, index) : Value();
+      auto indexRow = rows ? nonZeroRow(index) : std::nullopt;
+      if (!indexRow || !(*indexRow == *tok) || (tokens && rows != tokens) ||
+          rankedShape(y) != rankedShape(x))
+        continue;
+      weights = stepWeights;
+      tokens = rows;
+      mlps[e] = mlp;
+      break;
+    }
+    if (!mlps[e])
+      return failure();
+  }
+
+  FailureOr<Routing> routing = matchRouting(weights, ids);
+  SmallVector<ExpertMLP> perExpert;
+  for (auto &mlp : mlps)
+    perExpert.push_back(*mlp);
+  if (failed(routing) ||
+      staticShape(routing->logits) !=
+          SmallVector<int64_t>{(*outShape)[0], experts} ||
+      staticShape(tokens) != *outShape || !stackable(perExpert))
+    return failure();
+
+  OpBuilder b(root);
+  replaceWithSyMoE(b, root, tokens, *routing,
+                   stackExpertMLPs(b, root.getLoc(), perExpert));
+  return success();
+}
+
 struct RaiseMoE : switchyard::impl::RaiseMoEBase<RaiseMoE> {
   void runOnOperation() override {
     // Candidate roots in program order. A raise erases only its root and
@@ -1079,7 +1415,8 @@ struct RaiseMoE : switchyard::impl::RaiseMoEBase<RaiseMoE> {
       StringRef type = node.getOpType();
       if ((node.getDomain() == "com.microsoft" && type == "MoE") ||
           (node.isDefaultDomain() &&
-           (type == "ReduceSum" || type == "Einsum" || type == "Add")))
+           (type == "ReduceSum" || type == "Einsum" || type == "Add" ||
+            type == "ScatterND")))
         candidates.push_back(node);
     });
     for (NodeOp node : candidates) {
@@ -1091,6 +1428,9 @@ struct RaiseMoE : switchyard::impl::RaiseMoEBase<RaiseMoE> {
         // Partial sums come first and fail (they miss experts); the Add
         // that covers every expert raises.
         (void)raiseUnrolledDenseMaskedMoE(node);
+      } else if (type == "ScatterND") {
+        // Likewise, the ScatterND that adds the last expert raises.
+        (void)raiseExpertLoopMoE(node);
       } else if (failed(raiseDenseMaskedMoE(node)) && type == "Einsum") {
         (void)raiseEinsumCapacityMoE(node);
       }

@@ -61,6 +61,22 @@ def test_torch_moe_loop_dense():
     fixture("torch_moe_loop_dense")
 
 
+def test_torch_moe_mixtral():
+    # Hugging Face's Mixtral block: NonZero per expert, GatherND of tokens
+    # and weights, ScatterND add. The router and the reshapes stay.
+    check_raised_moe("torch_moe_mixtral", ["Reshape", "Gemm", "Reshape"])
+    fixture("torch_moe_mixtral")
+
+
+def test_torch_moe_qwen():
+    # Qwen2-MoE's block: the same loop, no renormalisation, plus a shared
+    # SwiGLU expert under a sigmoid gate, which stays dense.
+    check_raised_moe("torch_moe_qwen",
+                     ["Reshape", "Gemm", "Gemm", "Sigmoid", "Gemm", "Sigmoid", "Mul",
+                      "Gemm", "Mul", "Gemm", "Mul", "Add", "Reshape"])
+    fixture("torch_moe_qwen")
+
+
 if __name__ == "__main__":
     main([test_torch_mlp, test_torch_cnn, test_torch_attention, test_torch_moe_dense,
-          test_torch_moe_loop_dense])
+          test_torch_moe_loop_dense, test_torch_moe_mixtral, test_torch_moe_qwen])

@@ -1114,14 +1114,15 @@ Folded evaluateNonZero(DenseElementsAttr c) {
 FailureOr<Types> inferNonZero(const NodeView &node) {
   if (!node.requireInput(0))
     return failure();
-  Folded folded = evaluateNonZero(node.constantInput(0));
-  if (!folded) {
-    node.emitError() << "the output shape depends on the input's values; "
-                        "NonZero is supported only on a constant input (of "
-                     << "at most " << kMaxNonZeroFoldElements << " elements)";
-    return failure();
-  }
-  return Types{(*folded)[0].getType()};
+  // A constant input folds at import; otherwise the count of nonzeros is
+  // only known at run time. The dynamic dim is fine for a raising pass that
+  // replaces the whole data-dependent region (the per-expert MoE loop);
+  // lowerNonZero refuses it when nothing did.
+  if (Folded folded = evaluateNonZero(node.constantInput(0)))
+    return Types{(*folded)[0].getType()};
+  return Types{i64TensorType(node.context(),
+                             {node.inputType(0).getRank(),
+                              ShapedType::kDynamic})};
 }
 
 Folded foldNonZero(const NodeView &node, ArrayRef<Type>) {
@@ -1200,9 +1201,11 @@ const OpRow kIndexingOps[] = {
     {"ArgMin", 12, OP(ArgReduce)},
     {"ArgMin", 13, OP(ArgReduce)},
     {"NonZero", 9, inferNonZero, foldNonZero, lowerNonZero,
-     "constant input only (folded at import)"},
+     "constant input (folded at import); otherwise only inside the MoE "
+     "per-expert loop sy-raise-moe raises"},
     {"NonZero", 13, inferNonZero, foldNonZero, lowerNonZero,
-     "constant input only (folded at import)"},
+     "constant input (folded at import); otherwise only inside the MoE "
+     "per-expert loop sy-raise-moe raises"},
 };
 #undef OP
 

@@ -312,3 +312,85 @@ def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
         return y
 
     return model, {"x": p.x}, reference
+
+
+def loop_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
+             act="swiglu", bias=False, mask="permute", rows="gathernd",
+             shared=False, gate_bias=None, seed=0):
+    """The per-expert loop of Hugging Face's Mixtral / Qwen-MoE blocks, as
+    torch exports it: for each expert, the NonZero coordinates of where it
+    was chosen, the chosen tokens gathered, the expert MLP (nn.Linear as
+    Gemm transB = 1) on them, scaled by the gathered routing weights and
+    added back with ScatterND(reduction = add). Token counts are data
+    dependent.
+
+    mask "permute": one_hot(ids, E).permute(2, 1, 0)[e] -> NonZero ->
+      Transpose + Slice + Squeeze (torch.where, as exported);
+      "equal": NonZero(ids == e), rows taken with Gather.
+    rows "gathernd": x[None, tok] as exported (Unsqueeze, Transpose,
+      GatherND, Transpose, Reshape); "gather": Gather(x, tok, axis 0).
+    shared: Qwen2-MoE's shared expert, sigmoid(x Wsg) * silu-MLP(x), added.
+    """
+    p = _Experts(t, hid, inter, e, act, bias, gate_bias, seed)
+    rnd = p.rnd
+    if shared:
+        ws1 = rnd(inter, hid, scale=1 / np.sqrt(hid))
+        ws2 = rnd(hid, inter, scale=1 / np.sqrt(inter))
+        wsg = rnd(1, hid, scale=1 / np.sqrt(hid))
+
+    g = Graph()
+    i64 = lambda v: g.const(np.array(v, np.int64))
+    logits = g.node("Gemm", ["x", g.const(p.wg), g.const(p.bg)], transB=1)
+    w, ids = _routing(g, logits, e, k, routing, renorm)
+    w3 = g.node("Unsqueeze", [w, g.axes(-1)])                    # [T, k, 1]
+    if mask == "permute":
+        oh = g.node("Cast", [g.node("Equal", [g.node("Unsqueeze", [ids, g.axes(-1)]),
+                                              g.const(np.arange(e, dtype=np.int64))])],
+                    to=T.INT64)
+        per_expert = g.node("Transpose", [oh], perm=[2, 1, 0])  # [E, k, T]
+    if rows == "gathernd":
+        x3 = g.node("Transpose", [g.node("Unsqueeze", ["x", g.axes(0)])], perm=[1, 0, 2])
+
+    def linear(inp, wt, b):   # nn.Linear: weight [out, in], transB = 1
+        ins = [inp, g.const(np.ascontiguousarray(wt.T))]
+        return g.node("Gemm", ins + ([g.const(b)] if b is not None else []), transB=1)
+
+    out = g.const(np.zeros((t, hid), np.float32))
+    for j in range(e):
+        if mask == "permute":
+            nz = g.node("Transpose", [g.node("NonZero", [
+                g.node("Gather", [per_expert, i64(j)], axis=0)])], perm=[1, 0])
+            col = lambda c: g.node("Squeeze", [g.node("Slice", [
+                nz, g.axes(c), g.axes(c + 1), g.axes(1)]), g.axes(1)])
+            choice, tok = col(0), col(1)
+        else:
+            nz = g.node("NonZero", [g.node("Equal", [ids, i64(j)])])
+            tok, choice = (g.node("Gather", [nz, i64(r)], axis=0) for r in (0, 1))
+        tok_col = g.node("Unsqueeze", [tok, g.axes(-1)])
+        if rows == "gathernd":
+            xr = g.node("Reshape", [g.node("Transpose", [g.node("GatherND", [x3, tok_col])],
+                                           perm=[1, 0, 2]), i64([-1, hid])])
+        else:
+            xr = g.node("Gather", ["x", tok], axis=0)
+        wsel = g.node("GatherND", [w3, g.node("Concat", [
+            tok_col, g.node("Unsqueeze", [choice, g.axes(-1)])], axis=-1)])
+        y = g.node("Mul", [p.graph(g, xr, linear, j), wsel])
+        out = g.node("ScatterND", [out, tok_col, y], reduction="add")
+    if shared:
+        s = g.node("Gemm", [_activation(g, g.node("Gemm", ["x", g.const(ws1)], transB=1), "silu"),
+                            g.const(ws2)], transB=1)
+        sg = g.node("Sigmoid", [g.node("Gemm", ["x", g.const(wsg)], transB=1)])
+        out = g.node("Add", [out, g.node("Mul", [sg, s])])
+    model = g.model((t, hid), out, (t, hid))
+
+    def reference():
+        x64 = p.x.astype(np.float64)
+        mask64 = _route_reference(p.logits64(), k, routing, renorm)
+        y = np.zeros((t, hid))
+        for j in range(e):
+            y += mask64[:, j:j + 1] * p.reference(x64, j)
+        if shared:
+            y += _sigmoid(x64 @ wsg.T) * (ACT["silu"](x64 @ ws1.T) @ ws2.T)
+        return y
+
+    return model, {"x": p.x}, reference
