@@ -4,7 +4,8 @@ side by side in one run, with the machine's measured ceilings.
 
     python3 bench/moe_bench.py [--tokens 1,8,256,1024] [--hidden 1024]
         [--inter 1024] [--experts 8] [--top-k 2] [--runs 20] [--threads 2]
-        [--rounds 3] [--forms contrib,dense,dense_shared,einsum] [--markdown FILE]
+        [--rounds 3] [--forms contrib,dense,dense_shared,einsum,loop]
+        [--markdown FILE]
 
 Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
   contrib       onnxruntime's com.microsoft.MoE op, SwiGLU experts
@@ -23,6 +24,11 @@ Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
                 factor): one-hot [T, E, C] dispatch/combine tensors and
                 einsums, SwiGLU experts; ONNX Runtime runs the einsums on
                 every slot, Switchyard the kept tokens.
+  loop          Hugging Face's per-expert loop (Mixtral's block as torch
+                exports it: NonZero of each expert's mask, GatherND of its
+                tokens, SwiGLU expert as three Gemms, ScatterND add): ONNX
+                Runtime runs each expert on its own tokens, as Switchyard
+                does, but one expert at a time.
 
 Every round times Switchyard (`switchyard-run --benchmark`, median) and
 ONNX Runtime (InferenceSession.run, median, intra-op threads = --threads)
@@ -52,7 +58,7 @@ from onnx import numpy_helper as nh
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "test", "e2e", "lib"))
-from moe_forms import dense_moe, switch_moe  # noqa: E402
+from moe_forms import dense_moe, loop_moe, switch_moe  # noqa: E402
 from run_bench import cpu_name, time_ort, time_switchyard  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -93,16 +99,28 @@ def contrib_model(tokens, hidden, inter, experts, k, rng):
     return model, inputs, flops, bytes_streamed
 
 
-def dense_model(tokens, hidden, inter, experts, k, shared):
-    model, inputs, _ = dense_moe(tokens, hidden, inter, experts, k, act="swiglu",
-                                 shared=shared, seed=tokens)
-    # The router is the graph's first node, Gemm(x, Wg, bg) with transB = 1.
+def routed_cost(model, inputs, tokens, hidden, inter, k):
+    """GEMM flops and selected SwiGLU expert bytes of a top-k layer whose
+    router is the graph's first node, Gemm(x, Wg, bg) with transB = 1."""
     inits = {i.name: nh.to_array(i) for i in model.graph.initializer}
     gate = model.graph.node[0]
     logits = inputs["x"] @ inits[gate.input[1]].T + inits[gate.input[2]]
     chosen = np.argsort(-logits, axis=1, kind="stable")[:, :k]
     flops = 2.0 * tokens * k * 3 * hidden * inter
     nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter
+    return flops, nbytes
+
+
+def loop_model(tokens, hidden, inter, experts, k):
+    model, inputs, _ = loop_moe(tokens, hidden, inter, experts, k, act="swiglu",
+                                seed=tokens)
+    return (model, inputs) + routed_cost(model, inputs, tokens, hidden, inter, k)
+
+
+def dense_model(tokens, hidden, inter, experts, k, shared):
+    model, inputs, _ = dense_moe(tokens, hidden, inter, experts, k, act="swiglu",
+                                 shared=shared, seed=tokens)
+    flops, nbytes = routed_cost(model, inputs, tokens, hidden, inter, k)
     if shared:
         flops += 2.0 * tokens * 2 * hidden * inter
         nbytes += 4 * 2 * hidden * inter
@@ -128,6 +146,8 @@ def build(form, tokens, args, rng):
         return einsum_model(tokens, args.hidden, args.inter, args.experts)
     if form == "contrib":
         return contrib_model(tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
+    if form == "loop":
+        return loop_model(tokens, args.hidden, args.inter, args.experts, args.top_k)
     return dense_model(tokens, args.hidden, args.inter, args.experts, args.top_k,
                        shared=form == "dense_shared")
 
@@ -142,7 +162,7 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--forms", default="contrib,dense,dense_shared,einsum")
+    ap.add_argument("--forms", default="contrib,dense,dense_shared,einsum,loop")
     ap.add_argument("--markdown", help="append the table to this file")
     args = ap.parse_args()
 

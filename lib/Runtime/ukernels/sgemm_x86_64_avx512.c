@@ -27,6 +27,13 @@
 
 enum { MR = 12, NR = 32, KC = 256, MC = 528, LDAP = KC + 16 };
 
+/* K block of a prepacked B. Its panels stream from L3 or memory, the next
+ * one prefetched while the current one runs: two 32 KiB panels (KC = 256)
+ * overflow a 48 KiB L1 and the prefetched lines are evicted before use, so
+ * half-height blocks (measured: 12% faster at 8 MoE tokens, the same at
+ * 256). A B packed here stays at KC: it is reused from L1, not streamed. */
+enum { KC_PREPACKED = 128 };
+
 /* Bit L set for the lanes L of a 32-lane panel row with lo <= L < hi. */
 static inline uint32_t laneRange(int64_t lo, int64_t hi) {
   lo = lo < 0 ? 0 : lo;
@@ -187,10 +194,11 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
                                 const sy_gemm_b *b, const float *bias,
                                 float *c, int64_t ldc, int accumulate,
                                 float *bpack, float *apack) {
+  int64_t kcMax = b->panel_k > 0 ? KC_PREPACKED : KC;
   for (int64_t ic = 0; ic < m; ic += MC) {
     int64_t mc = m - ic < MC ? m - ic : MC;
-    for (int64_t p0 = 0; p0 < k; p0 += KC) {
-      int64_t kc = k - p0 < KC ? k - p0 : KC;
+    for (int64_t p0 = 0; p0 < k; p0 += kcMax) {
+      int64_t kc = k - p0 < kcMax ? k - p0 : kcMax;
       packA(mc, kc, a + ic * lda + p0, lda, apack);
       /* The bias joins the first K block; later ones accumulate. */
       int acc = accumulate || p0 > 0;
