@@ -5,6 +5,7 @@
 #include "dialects/sy/SyOps.h"
 #include "passes/lower/Passes.h"
 #include "passes/raise/Passes.h"
+#include "passes/sy/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -25,5 +26,6 @@ void switchyard::registerAllSwitchyardDialects(
 
 void switchyard::registerSwitchyardPasses() {
   registerSwitchyardRaisePasses();
+  registerSwitchyardSyPasses();
   registerSwitchyardLowerPasses();
 }

@@ -2,7 +2,8 @@
 //
 // The stages, in order (each a pass or a short sequence):
 //   0. sy-raise-*: ONNX subgraphs -> sy ops (--emit=sy stops here)
-//   1. sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
+//   1. sy passes: sy-fuse-gating-dispatch
+//      sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
 //   2. canonicalize, cse, elementwise fusion; sy MoE ops -> runtime kernel
 //      calls on buffers wrapped as tensors
 //   3. one-shot bufferization of the whole module, results -> out-params
@@ -17,6 +18,7 @@
 
 #include "passes/lower/Passes.h"
 #include "passes/raise/Passes.h"
+#include "passes/sy/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -40,7 +42,8 @@ void buildRaiseToSyPipeline(OpPassManager &pm, const PipelineOptions &) {
 
 void buildLowerToLinalgPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
-  // 1. ONNX ops to upstream dialects.
+  // 1. Fusion and tiling on sy ops, then ONNX ops to upstream dialects.
+  pm.addNestedPass<func::FuncOp>(createFuseGatingDispatch());
   pm.addNestedPass<func::FuncOp>(createLowerONNX());
   // 2. Clean up and fuse elementwise chains into their producers.
   pm.addPass(createCanonicalizerPass());

@@ -95,6 +95,11 @@ static LogicalResult checkSameElementType(Operation *op, StringRef what,
   return success();
 }
 
+/// Sum of a size and a constant, dynamic when the size is.
+static int64_t addDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? kDyn : a + b;
+}
+
 /// True when `a` and `b` are both static and differ.
 static bool staticMismatch(int64_t a, int64_t b) {
   return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
@@ -104,54 +109,58 @@ static bool staticMismatch(int64_t a, int64_t b) {
 // RouteOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult RouteOp::verify() {
-  Operation *op = getOperation();
+/// The rules of sy.route's description, shared with sy.route_dispatch.
+static LogicalResult
+verifyRouting(Operation *op, Value logitsValue, Value correctionBias,
+              int64_t k, std::optional<uint64_t> groups,
+              std::optional<uint64_t> topGroups,
+              std::optional<GroupScore> groupScore, Value expertIds,
+              Value weights) {
   ArrayRef<int64_t> logits;
-  if (failed(checkRank(op, "logits", getLogits(), 2, "[tokens, experts]",
+  if (failed(checkRank(op, "logits", logitsValue, 2, "[tokens, experts]",
                        logits)))
     return failure();
   int64_t tokens = logits[0], experts = logits[1];
-  int64_t k = getTopK();
   if (!ShapedType::isDynamic(experts) && k > experts)
-    return emitOpError("expected top_k (")
+    return op->emitOpError("expected top_k (")
            << k << ") <= number of experts (" << experts << ")";
-  if (getCorrectionBias() &&
-      failed(checkShape(op, "correction_bias", getCorrectionBias(),
+  if (correctionBias &&
+      failed(checkShape(op, "correction_bias", correctionBias,
                         {experts})))
     return failure();
-  if (getCorrectionBias() &&
-      failed(checkSameElementType(op, "correction_bias", getCorrectionBias(),
-                                  "logits", getLogits())))
+  if (correctionBias &&
+      failed(checkSameElementType(op, "correction_bias", correctionBias,
+                                  "logits", logitsValue)))
     return failure();
-  if (failed(checkShape(op, "expert_ids", getExpertIds(), {tokens, k})) ||
-      failed(checkShape(op, "weights", getWeights(), {tokens, k})) ||
-      failed(checkSameElementType(op, "weights", getWeights(), "logits",
-                                  getLogits())))
+  if (failed(checkShape(op, "expert_ids", expertIds, {tokens, k})) ||
+      failed(checkShape(op, "weights", weights, {tokens, k})) ||
+      failed(checkSameElementType(op, "weights", weights, "logits",
+                                  logitsValue)))
     return failure();
 
   // Limited routing needs all three of groups, top_groups and group_score.
-  bool anyGroup = getGroups() || getTopGroups() || getGroupScore();
-  bool allGroup = getGroups() && getTopGroups() && getGroupScore();
+  bool anyGroup = groups || topGroups || groupScore;
+  bool allGroup = groups && topGroups && groupScore;
   if (anyGroup && !allGroup)
-    return emitOpError("group-limited routing needs groups, top_groups and "
+    return op->emitOpError("group-limited routing needs groups, top_groups and "
                        "group_score together");
   if (allGroup) {
-    int64_t g = *getGroups(), tg = *getTopGroups();
+    int64_t g = *groups, tg = *topGroups;
     if (tg > g)
-      return emitOpError("expected top_groups (")
+      return op->emitOpError("expected top_groups (")
              << tg << ") <= groups (" << g << ")";
     if (!ShapedType::isDynamic(experts)) {
       if (experts % g != 0)
-        return emitOpError("expected groups (")
+        return op->emitOpError("expected groups (")
                << g << ") to divide the number of experts (" << experts
                << ")";
       int64_t eligible = tg * (experts / g);
       if (k > eligible)
-        return emitOpError("expected top_k (")
+        return op->emitOpError("expected top_k (")
                << k << ") <= experts in the top_groups groups (" << eligible
                << ")";
-      if (*getGroupScore() == GroupScore::top2_sum && experts / g < 2)
-        return emitOpError("group_score top2_sum needs >= 2 experts per "
+      if (*groupScore == GroupScore::top2_sum && experts / g < 2)
+        return op->emitOpError("group_score top2_sum needs >= 2 experts per "
                            "group, got ")
                << experts / g;
     }
@@ -159,32 +168,62 @@ LogicalResult RouteOp::verify() {
   return success();
 }
 
+LogicalResult RouteOp::verify() {
+  return verifyRouting(getOperation(), getLogits(), getCorrectionBias(),
+                       getTopK(), getGroups(), getTopGroups(), getGroupScore(),
+                       getExpertIds(), getWeights());
+}
+
 //===----------------------------------------------------------------------===//
 // DispatchOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult DispatchOp::verify() {
-  Operation *op = getOperation();
+/// The rules of sy.dispatch's description, shared with sy.route_dispatch.
+static LogicalResult verifyDispatch(Operation *op, Value tokensValue,
+                                    Value expertIds, int64_t numExperts,
+                                    Value permuted, Value offsets,
+                                    Value inverse) {
   ArrayRef<int64_t> tokens, ids;
-  if (failed(checkRank(op, "tokens", getTokens(), 2, "[tokens, hidden]",
+  if (failed(checkRank(op, "tokens", tokensValue, 2, "[tokens, hidden]",
                        tokens)) ||
-      failed(checkRank(op, "expert_ids", getExpertIds(), 2, "[tokens, top_k]",
+      failed(checkRank(op, "expert_ids", expertIds, 2, "[tokens, top_k]",
                        ids)))
     return failure();
   if (staticMismatch(tokens[0], ids[0]))
-    return emitOpError("expected expert_ids rows (")
+    return op->emitOpError("expected expert_ids rows (")
            << ids[0] << ") to match the number of tokens (" << tokens[0]
            << ")";
   int64_t t = ShapedType::isDynamic(tokens[0]) ? ids[0] : tokens[0];
-  if (failed(checkShape(op, "permuted", getPermuted(),
+  if (failed(checkShape(op, "permuted", permuted,
                         {mulDims(t, ids[1]), tokens[1]})) ||
-      failed(checkSameElementType(op, "permuted", getPermuted(), "tokens",
-                                  getTokens())) ||
-      failed(checkShape(op, "offsets", getOffsets(),
-                        {static_cast<int64_t>(getNumExperts()) + 1})) ||
-      failed(checkShape(op, "inverse", getInverse(), {t, ids[1]})))
+      failed(checkSameElementType(op, "permuted", permuted, "tokens",
+                                  tokensValue)) ||
+      failed(checkShape(op, "offsets", offsets,
+                        {addDims(numExperts, 1)})) ||
+      failed(checkShape(op, "inverse", inverse, {t, ids[1]})))
     return failure();
   return success();
+}
+
+LogicalResult DispatchOp::verify() {
+  return verifyDispatch(getOperation(), getTokens(), getExpertIds(),
+                        getNumExperts(), getPermuted(), getOffsets(),
+                        getInverse());
+}
+
+//===----------------------------------------------------------------------===//
+// RouteDispatchOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RouteDispatchOp::verify() {
+  Operation *op = getOperation();
+  if (failed(verifyRouting(op, getLogits(), getCorrectionBias(), getTopK(),
+                           getGroups(), getTopGroups(), getGroupScore(),
+                           getExpertIds(), getWeights())))
+    return failure();
+  int64_t experts = cast<ShapedType>(getLogits().getType()).getDimSize(1);
+  return verifyDispatch(op, getTokens(), getExpertIds(), experts,
+                        getPermuted(), getOffsets(), getInverse());
 }
 
 //===----------------------------------------------------------------------===//

@@ -117,6 +117,60 @@ def Sy_DispatchOp : Sy_Op<"dispatch"> {
   }];
 }
 
+def Sy_RouteDispatchOp : Sy_Op<"route_dispatch"> {
+  let summary = "sy.route and sy.dispatch fused: one pass over the logits";
+  let description = [{
+    Computes what `sy.route` on `logits` (with the same attributes) followed
+    by `sy.dispatch` of `tokens` by its ids with `num_experts = E` computes,
+    and returns all five results: `expert_ids [T, K]`, `weights [T, K]`,
+    `permuted [T*K, H]`, `offsets [E+1]`, `inverse [T, K]`. Scoring, top-k,
+    renormalisation, capacity, the per-expert counts, the CSR offsets and
+    the stable permutation come out of one pass over the logits per token
+    plus one over the assignments; no one-hot or `[T, E]` mask tensor exists.
+
+    Made by `sy-fuse-gating-dispatch`; not written by the raising passes, so
+    that every rewrite of the routing sees `sy.route` alone.
+
+    ```mlir
+    %ids, %w, %rows, %offsets, %inverse = sy.route_dispatch %logits
+        tokens %x top_k = 2 mode = softmax_topk renormalize
+        : tensor<16x8xf32>, tensor<16x64xf32>
+        -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>,
+           tensor<9xi64>, tensor<16x2xi64>
+    ```
+  }];
+  let arguments = (ins
+    Sy_FloatTensor:$logits,
+    Optional<Sy_FloatTensor>:$correction_bias,
+    Sy_FloatTensor:$tokens,
+    ConfinedAttr<I64Attr, [IntPositive]>:$top_k,
+    Sy_RoutingMode:$mode,
+    UnitAttr:$renormalize,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$capacity,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$groups,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$top_groups,
+    OptionalAttr<Sy_GroupScore>:$group_score,
+    OptionalAttr<F32Attr>:$scale
+  );
+  let results = (outs
+    Sy_IndexTensor:$expert_ids,
+    Sy_FloatTensor:$weights,
+    Sy_FloatTensor:$permuted,
+    Sy_IndexTensor:$offsets,
+    Sy_IndexTensor:$inverse
+  );
+  let assemblyFormat = [{
+    $logits (`correction_bias` $correction_bias^)? `tokens` $tokens
+    `top_k` `=` $top_k `mode` `=` $mode (`renormalize` $renormalize^)?
+    (`capacity` `=` $capacity^)?
+    (`groups` `=` $groups^)? (`top_groups` `=` $top_groups^)?
+    (`group_score` `=` $group_score^)? (`scale` `=` $scale^)?
+    attr-dict `:` type($logits) `,` type($tokens)
+    (`,` type($correction_bias)^)? `->` type($expert_ids) `,` type($weights) `,`
+    type($permuted) `,` type($offsets) `,` type($inverse)
+  }];
+}
+
 def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
   let summary = "one GEMM per expert over ragged row groups";
   let description = [{

@@ -7,11 +7,11 @@
 // One-shot bufferization then sees ordinary buffers and the deallocation
 // pipeline frees the allocations.
 //
-// Gating + dispatch fusion: a sy.route whose ids feed one sy.dispatch, with
-// every other user of the route after that dispatch, becomes a single
-// sy_ukernel_moe_route_dispatch call at the dispatch (softmax, top-k,
-// renormalisation, counting and the permutation in one kernel, with no
-// one-hot tensor anywhere).
+// Gating + dispatch: sy.route_dispatch (sy-fuse-gating-dispatch fused a
+// route with its dispatch) becomes one sy_ukernel_moe_route_dispatch call
+// (softmax, top-k, renormalisation, counting and the permutation in one
+// kernel, with no one-hot tensor anywhere); a route or dispatch left alone
+// gets its own call.
 //
 // A sy.grouped_matmul whose weights are a constant gets them prepacked at
 // compile time into the 32-column panels the GEMM body reads (either
@@ -37,6 +37,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cstring>
+#include <type_traits>
 
 namespace switchyard {
 #define GEN_PASS_DEF_LOWERMOETOUKERNEL
@@ -110,68 +111,48 @@ LogicalResult checkSupported(Operation *op) {
   return success();
 }
 
-/// The dispatch to fuse into `route`'s call, or null: the only sy.dispatch
-/// of its ids, in the same block, with every other user of the route after
-/// it (the fused call sits where the dispatch was).
-sy::DispatchOp fusibleDispatch(sy::RouteOp route) {
-  sy::DispatchOp dispatch;
-  for (Operation *user : route.getExpertIds().getUsers())
-    if (auto d = dyn_cast<sy::DispatchOp>(user)) {
-      if (dispatch || d.getExpertIds() != route.getExpertIds())
-        return nullptr;
-      dispatch = d;
-    }
-  if (!dispatch || dispatch->getBlock() != route->getBlock())
-    return nullptr;
-  for (Operation *user : route->getUsers())
-    if (user != dispatch && user->isBeforeInBlock(dispatch))
-      return nullptr;
-  return dispatch;
-}
-
-LogicalResult lowerRoute(ModuleOp module, sy::RouteOp route,
-                         sy::DispatchOp dispatch) {
-  if (route.getGroups())
-    return route.emitError("the CPU lowering does not implement group-limited "
-                           "routing (groups/top_groups) yet");
-  if (failed(checkSupported(route)) ||
-      (dispatch && failed(checkSupported(dispatch))))
+/// sy.route, or sy.route_dispatch (sy-fuse-gating-dispatch's fused op),
+/// as one sy_ukernel_moe_route_dispatch call; a lone route passes no
+/// tokens and the kernel stops after the weights.
+template <typename RoutingOp>
+LogicalResult lowerRouting(ModuleOp module, RoutingOp op) {
+  if (op.getGroups())
+    return op.emitError("the CPU lowering does not implement group-limited "
+                        "routing (groups/top_groups) yet");
+  if (failed(checkSupported(op)))
     return failure();
-  OpBuilder b(dispatch ? dispatch.getOperation() : route.getOperation());
-  CallBuilder c{b, route.getLoc()};
-  Value logits = c.input(route.getLogits());
-  Value bias = route.getCorrectionBias()
-                   ? c.address(c.input(route.getCorrectionBias()))
+  OpBuilder b(op);
+  CallBuilder c{b, op.getLoc()};
+  Value logits = c.input(op.getLogits());
+  Value bias = op.getCorrectionBias()
+                   ? c.address(c.input(op.getCorrectionBias()))
                    : c.i64(0);
-  Value ids = c.alloc(route.getExpertIds().getType());
-  Value weights = c.alloc(route.getWeights().getType());
-  float scale = route.getScale() ? route.getScale()->convertToFloat() : 1.f;
+  Value ids = c.alloc(op.getExpertIds().getType());
+  Value weights = c.alloc(op.getWeights().getType());
+  float scale = op.getScale() ? op.getScale()->convertToFloat() : 1.f;
   uint32_t scaleBits;
   std::memcpy(&scaleBits, &scale, sizeof(scaleBits));
-  int64_t t = dimOf(route.getLogits(), 0), e = dimOf(route.getLogits(), 1);
+  int64_t t = dimOf(op.getLogits(), 0), e = dimOf(op.getLogits(), 1);
   SmallVector<Value> args = {
       c.i64(t),
       c.i64(e),
-      c.i64(route.getTopK()),
+      c.i64(op.getTopK()),
       c.address(logits),
       bias,
-      c.i64(static_cast<int64_t>(route.getMode())),
-      c.i64(route.getRenormalize() ? kRenormalize : 0),
-      c.i64(route.getCapacity().value_or(0)),
+      c.i64(static_cast<int64_t>(op.getMode())),
+      c.i64(op.getRenormalize() ? kRenormalize : 0),
+      c.i64(op.getCapacity().value_or(0)),
       c.i64(scaleBits),
       c.address(ids),
       c.address(weights)};
   Value permuted, offsets, inverse;
-  if (dispatch) {
-    if (static_cast<int64_t>(dispatch.getNumExperts()) != e)
-      return dispatch.emitError("num_experts differs from the router's "
-                                "expert count");
-    Value tokens = c.input(dispatch.getTokens());
-    permuted = c.alloc(dispatch.getPermuted().getType());
-    offsets = c.alloc(dispatch.getOffsets().getType());
-    inverse = c.alloc(dispatch.getInverse().getType());
-    args.append({c.i64(dimOf(dispatch.getTokens(), 1)),
-                 c.i64(dimOf(dispatch.getPermuted(), 0)), c.address(tokens),
+  if constexpr (std::is_same_v<RoutingOp, sy::RouteDispatchOp>) {
+    Value tokens = c.input(op.getTokens());
+    permuted = c.alloc(op.getPermuted().getType());
+    offsets = c.alloc(op.getOffsets().getType());
+    inverse = c.alloc(op.getInverse().getType());
+    args.append({c.i64(dimOf(op.getTokens(), 1)),
+                 c.i64(dimOf(op.getPermuted(), 0)), c.address(tokens),
                  c.address(permuted), c.address(offsets),
                  c.address(inverse)});
   } else {
@@ -179,20 +160,19 @@ LogicalResult lowerRoute(ModuleOp module, sy::RouteOp route,
     args.append({zero, zero, zero, zero, zero, zero});
   }
   c.call(module, kRouteDispatch, args);
-  route.getExpertIds().replaceAllUsesWith(
-      c.result(ids, route.getExpertIds().getType()));
-  route.getWeights().replaceAllUsesWith(
-      c.result(weights, route.getWeights().getType()));
-  route.erase();
-  if (dispatch) {
-    dispatch.getPermuted().replaceAllUsesWith(
-        c.result(permuted, dispatch.getPermuted().getType()));
-    dispatch.getOffsets().replaceAllUsesWith(
-        c.result(offsets, dispatch.getOffsets().getType()));
-    dispatch.getInverse().replaceAllUsesWith(
-        c.result(inverse, dispatch.getInverse().getType()));
-    dispatch.erase();
+  op.getExpertIds().replaceAllUsesWith(
+      c.result(ids, op.getExpertIds().getType()));
+  op.getWeights().replaceAllUsesWith(
+      c.result(weights, op.getWeights().getType()));
+  if constexpr (std::is_same_v<RoutingOp, sy::RouteDispatchOp>) {
+    op.getPermuted().replaceAllUsesWith(
+        c.result(permuted, op.getPermuted().getType()));
+    op.getOffsets().replaceAllUsesWith(
+        c.result(offsets, op.getOffsets().getType()));
+    op.getInverse().replaceAllUsesWith(
+        c.result(inverse, op.getInverse().getType()));
   }
+  op.erase();
   return success();
 }
 
@@ -375,28 +355,17 @@ struct LowerMoEToUkernel
     ModuleOp module = getOperation();
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<sy::RouteOp, sy::DispatchOp, sy::GroupedMatmulOp, sy::CombineOp>(
-              op))
+      if (isa<sy::RouteOp, sy::RouteDispatchOp, sy::DispatchOp,
+              sy::GroupedMatmulOp, sy::CombineOp>(op))
         ops.push_back(op);
     });
-    // Routes first: each may take its dispatch along.
-    llvm::DenseSet<Operation *> done;
     for (Operation *op : ops) {
-      auto route = dyn_cast<sy::RouteOp>(op);
-      if (!route)
-        continue;
-      sy::DispatchOp dispatch = fusibleDispatch(route);
-      if (dispatch)
-        done.insert(dispatch);
-      if (failed(lowerRoute(module, route, dispatch)))
-        return signalPassFailure();
-      done.insert(op);
-    }
-    for (Operation *op : ops) {
-      if (done.contains(op))
-        continue;
       LogicalResult result =
           llvm::TypeSwitch<Operation *, LogicalResult>(op)
+              .Case([&](sy::RouteOp r) { return lowerRouting(module, r); })
+              .Case([&](sy::RouteDispatchOp r) {
+                return lowerRouting(module, r);
+              })
               .Case([&](sy::DispatchOp d) { return lowerDispatch(module, d); })
               .Case([&](sy::GroupedMatmulOp g) {
                 return lowerGroupedMatmul(module, g);

@@ -104,8 +104,8 @@ def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
 }
 
 def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
-  let summary = "Call the runtime's MoE kernels for sy.route, sy.dispatch, "
-                "sy.grouped_matmul and sy.combine";
+  let summary = "Call the runtime's MoE kernels for sy.route(_dispatch), "
+                "sy.dispatch, sy.grouped_matmul and sy.combine";
   let description = [{
     Runs on tensors, before bufferization. Each op's operands become
     read-only buffers (`bufferization.to_buffer`), its results fresh
@@ -113,11 +113,11 @@ def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
     back, so one-shot bufferization and the deallocation pipeline treat them
     like any other buffer. The kernels live in `lib/Runtime/ukernels/moe.c`.
 
-    * Gating + dispatch fusion: a `sy.route` whose ids feed one
-      `sy.dispatch` (every other user of the route after it) becomes one
-      `sy_ukernel_moe_route_dispatch` call: scores, top-k, renormalisation,
-      expert counts and the stable permutation in one kernel, without a
-      one-hot tensor.
+    * `sy.route_dispatch` (what `sy-fuse-gating-dispatch` makes of a route
+      and its dispatch) becomes one `sy_ukernel_moe_route_dispatch` call:
+      scores, top-k, renormalisation, expert counts and the stable
+      permutation in one kernel, without a one-hot tensor. A `sy.route` or
+      `sy.dispatch` left unfused gets its own call.
     * `sy.grouped_matmul` calls `sy_ukernel_grouped_sgemm`, which threads
       over (expert, row tile, column tile) items and applies the bias and the
       activation (SwiGLU's gate product included) to each tile while it is in
@@ -130,9 +130,8 @@ def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
 
     Before:
     ```mlir
-    %ids, %w = sy.route %logits top_k = 2 mode = softmax_topk
-        : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
-    %rows, %off, %inv = sy.dispatch %x, %ids num_experts = 8 : ...
+    %ids, %w, %rows, %off, %inv = sy.route_dispatch %logits tokens %x
+        top_k = 2 mode = softmax_topk : ...
     ```
     After:
     ```mlir

@@ -171,6 +171,24 @@ func.func @route_top2_sum_single_expert_groups(%l: tensor<16x8xf32>) {
 
 // -----
 
+// sy.route_dispatch checks the routing rules (top_k <= experts) ...
+func.func @route_dispatch_top_k(%l: tensor<16x8xf32>, %x: tensor<16x64xf32>) {
+  // expected-error @+1 {{expected top_k (9) <= number of experts (8)}}
+  %ids, %w, %rows, %off, %inv = sy.route_dispatch %l tokens %x top_k = 9 mode = softmax_topk : tensor<16x8xf32>, tensor<16x64xf32> -> tensor<16x9xi64>, tensor<16x9xf32>, tensor<144x64xf32>, tensor<9xi64>, tensor<16x9xi64>
+  return
+}
+
+// -----
+
+// ... and the dispatch rules, with E from the logits: offsets are [E + 1].
+func.func @route_dispatch_offsets(%l: tensor<16x8xf32>, %x: tensor<16x64xf32>) {
+  // expected-error @+1 {{expected offsets of shape [9], got [8]}}
+  %ids, %w, %rows, %off, %inv = sy.route_dispatch %l tokens %x top_k = 2 mode = softmax_topk : tensor<16x8xf32>, tensor<16x64xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<8xi64>, tensor<16x2xi64>
+  return
+}
+
+// -----
+
 // num_experts is a positive integer (ODS IntPositive).
 func.func @dispatch_num_experts_zero(%x: tensor<16x64xf32>, %ids: tensor<16x2xi64>) {
   // expected-error @+1 {{attribute 'num_experts' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}

@@ -127,3 +127,10 @@ func.func @attention_blocks(%q: tensor<2x8x100x64xf32>, %k: tensor<2x8x100x64xf3
   %o = sy.sparse_attention %q, %k, %v scale = 0.125 sparsity = <blocks 64, dense<[[[true, false], [true, true]]]> : tensor<1x2x2xi1>> : tensor<2x8x100x64xf32>, tensor<2x8x100x64xf32>, tensor<2x8x100x64xf32> -> tensor<2x8x100x64xf32>
   return %o : tensor<2x8x100x64xf32>
 }
+
+// CHECK-LABEL: func @route_dispatch
+// CHECK: sy.route_dispatch %{{.*}} correction_bias %{{.*}} tokens %{{.*}} top_k = 2 mode = sigmoid_topk renormalize capacity = 6 scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+func.func @route_dispatch(%logits: tensor<16x8xf32>, %bias: tensor<8xf32>, %x: tensor<16x64xf32>) -> tensor<9xi64> {
+  %ids, %w, %rows, %off, %inv = sy.route_dispatch %logits correction_bias %bias tokens %x top_k = 2 mode = sigmoid_topk renormalize capacity = 6 scale = 2.5 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+  return %off : tensor<9xi64>
+}

@@ -11,6 +11,10 @@ module {
     %2 = sy.combine %1, %inverse, %weights : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32> -> tensor<16x64xf32>
     return %2 : tensor<16x64xf32>
   }
+  func.func @moe_fused(%arg0: tensor<16x64xf32>, %arg1: tensor<16x8xf32>, %arg2: tensor<8xf32>) -> (tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>) {
+    %expert_ids, %weights, %permuted, %offsets, %inverse = sy.route_dispatch %arg1 correction_bias %arg2 tokens %arg0 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+    return %expert_ids, %weights, %permuted, %offsets, %inverse : tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+  }
   func.func @pyr(%arg0: tensor<1x8x13x13xf32>) -> (tensor<1x8x1x1xf32>, tensor<1x8x6x6xf32>, tensor<1x8x7x7xf32>, tensor<1x8x7x7xf32>) {
     %0:4 = sy.pyramid_pool %arg0 levels = [#sy.level<avg bins = [1, 1]>, #sy.level<max bins = [6, 6]>, #sy.level<avg kernel = [5, 5] strides = [2, 2] pads = [2, 2, 2, 2] count_include_pad>, #sy.level<max kernel = [3, 3] pads = [1, 1, 1, 1] ceil_mode chained>] : tensor<1x8x13x13xf32> -> tensor<1x8x1x1xf32>, tensor<1x8x6x6xf32>, tensor<1x8x7x7xf32>, tensor<1x8x7x7xf32>
     return %0#0, %0#1, %0#2, %0#3 : tensor<1x8x1x1xf32>, tensor<1x8x6x6xf32>, tensor<1x8x7x7xf32>, tensor<1x8x7x7xf32>

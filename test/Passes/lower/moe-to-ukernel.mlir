@@ -1,6 +1,6 @@
 // sy MoE ops become calls to the runtime's MoE kernels on buffers wrapped
-// as tensors; a route feeding one dispatch is one fused call; constant
-// expert weights are prepacked into 32-column panels.
+// as tensors; sy.route_dispatch (sy-fuse-gating-dispatch's fused op) is one
+// call; constant expert weights are prepacked into 32-column panels.
 // RUN: switchyard-opt %s --split-input-file --verify-diagnostics --sy-lower-moe-to-ukernel | FileCheck %s
 
 // CHECK-DAG: func.func private @sy_ukernel_moe_route_dispatch(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
@@ -20,15 +20,14 @@
 // CHECK: bufferization.to_tensor %[[ROWS]] restrict writable
 // CHECK-NOT: sy.
 func.func @fused_gating_dispatch(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>) -> (tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>, tensor<16x2xf32>, tensor<16x2xi64>) {
-  %ids, %w = sy.route %l top_k = 2 mode = softmax_topk renormalize : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
-  %rows, %off, %inv = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+  %ids, %w, %rows, %off, %inv = sy.route_dispatch %l tokens %x top_k = 2 mode = softmax_topk renormalize : tensor<16x8xf32>, tensor<16x64xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
   return %rows, %off, %inv, %w, %ids : tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>, tensor<16x2xf32>, tensor<16x2xi64>
 }
 
 // -----
 
-// Near-miss for the fusion: two dispatches of the same ids. The route is
-// called alone (tokens 0) and each dispatch gets its own call.
+// An unfused route is called alone (tokens 0) and each dispatch gets its
+// own call.
 // CHECK-LABEL: func @two_dispatches
 // CHECK: call @sy_ukernel_moe_route_dispatch
 // CHECK: call @sy_ukernel_moe_dispatch
