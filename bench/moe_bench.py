@@ -99,12 +99,17 @@ def contrib_model(tokens, hidden, inter, experts, k, rng):
     return model, inputs, flops, bytes_streamed
 
 
-def routed_cost(model, inputs, tokens, hidden, inter, k):
-    """GEMM flops and selected SwiGLU expert bytes of a top-k layer whose
-    router is the graph's first node, Gemm(x, Wg, bg) with transB = 1."""
+def router_logits(model, inputs):
+    """The router logits of a moe_forms layer, whose router is the graph's
+    first node, Gemm(x, Wg, bg) with transB = 1."""
     inits = {i.name: nh.to_array(i) for i in model.graph.initializer}
     gate = model.graph.node[0]
-    logits = inputs["x"] @ inits[gate.input[1]].T + inits[gate.input[2]]
+    return inputs["x"] @ inits[gate.input[1]].T + inits[gate.input[2]]
+
+
+def routed_cost(model, inputs, tokens, hidden, inter, k):
+    """GEMM flops and selected SwiGLU expert bytes of a top-k layer."""
+    logits = router_logits(model, inputs)
     chosen = np.argsort(-logits, axis=1, kind="stable")[:, :k]
     flops = 2.0 * tokens * k * 3 * hidden * inter
     nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter
@@ -131,10 +136,7 @@ def einsum_model(tokens, hidden, inter, experts):
     capacity = -(-5 * tokens // (4 * experts))   # ceil(1.25 T / E)
     model, inputs, _ = switch_moe(tokens, hidden, inter, experts, capacity,
                                   act="swiglu", seed=tokens)
-    inits = {i.name: nh.to_array(i) for i in model.graph.initializer}
-    gate = model.graph.node[0]
-    logits = inputs["x"] @ inits[gate.input[1]].T + inits[gate.input[2]]
-    chosen = np.argmax(logits, axis=1)
+    chosen = np.argmax(router_logits(model, inputs), axis=1)
     kept = sum(min(capacity, int((chosen == j).sum())) for j in range(experts))
     flops = 2.0 * kept * 3 * hidden * inter
     nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter

@@ -2,6 +2,8 @@
 
 #include "passes/raise/OnnxMatch.h"
 
+#include "passes/lower/onnx/OpRegistry.h"
+
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/STLExtras.h"
@@ -47,6 +49,36 @@ int64_t nodeAxis(NodeOp node, int64_t dflt, int64_t rank) {
   if (axis < 0)
     axis += rank;
   return axis >= 0 && axis < rank ? axis : -1;
+}
+
+std::optional<int64_t> gatherScalarIndex(NodeOp gather) {
+  onnx::NodeView view(gather);
+  auto index = view.constantInts(1);
+  if (!index || index->size() != 1 || view.inputType(1).getRank() != 0)
+    return std::nullopt;
+  return (*index)[0];
+}
+
+std::optional<UnitSlice> unitSlice(NodeOp slice) {
+  onnx::NodeView view(slice);
+  auto shape = rankedShape(view.input(0));
+  auto starts = view.constantInts(1), ends = view.constantInts(2);
+  auto axes = view.constantInts(3);
+  auto steps = view.hasInput(4) ? view.constantInts(4)
+                                : std::optional(SmallVector<int64_t>{1});
+  if (!shape || !starts || !ends || !axes || !steps || starts->size() != 1 ||
+      ends->size() != 1 || axes->size() != 1 || steps->size() != 1 ||
+      (*steps)[0] != 1)
+    return std::nullopt;
+  int64_t rank = shape->size();
+  int64_t axis = (*axes)[0] < 0 ? (*axes)[0] + rank : (*axes)[0];
+  if (axis < 0 || axis >= rank || ShapedType::isDynamic((*shape)[axis]))
+    return std::nullopt;
+  int64_t dim = (*shape)[axis], start = (*starts)[0], end = (*ends)[0];
+  if (start < 0 || start >= dim ||
+      (end != start + 1 && !(start == dim - 1 && end >= dim)))
+    return std::nullopt;
+  return UnitSlice{axis, start};
 }
 
 DenseElementsAttr constantValue(Value v) {

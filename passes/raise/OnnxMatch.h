@@ -43,6 +43,19 @@ int64_t nodeAxis(onnx::NodeOp node, int64_t dflt, int64_t rank);
 std::optional<llvm::SmallVector<int64_t>> nodeAxes(onnx::NodeOp node,
                                                    int64_t rank);
 
+/// The constant scalar index of a Gather node (input 1, rank 0), as
+/// written (possibly negative); nullopt when it is not one.
+std::optional<int64_t> gatherScalarIndex(onnx::NodeOp gather);
+
+/// What a Slice node keeps when it keeps one index along one axis:
+/// constant one-element starts, ends and axes, steps 1 (or absent), ends =
+/// starts + 1 (or past the end for the last index), on a static dim.
+struct UnitSlice {
+  int64_t axis;  // non-negative
+  int64_t index; // in [0, dim)
+};
+std::optional<UnitSlice> unitSlice(onnx::NodeOp slice);
+
 /// The constant `v` holds, or null.
 mlir::DenseElementsAttr constantValue(mlir::Value v);
 

@@ -730,38 +730,25 @@ LogicalResult raiseDenseMaskedMoE(NodeOp root) {
 /// and returns e, or -1.
 int64_t maskColumn(Value col, Value &mask) {
   if (NodeOp slice = defNode(col, "Slice")) {
-    NodeView view(slice);
-    auto shape = staticShape(view.input(0));
-    auto starts = view.constantInts(1), ends = view.constantInts(2);
-    auto axes = view.constantInts(3);
-    auto steps = view.hasInput(4) ? view.constantInts(4)
-                                  : std::optional(SmallVector<int64_t>{1});
-    if (!shape || shape->size() != 2 || !starts || !ends || !axes ||
-        !steps || starts->size() != 1 || ends->size() != 1 ||
-        axes->size() != 1 || ((*axes)[0] != 1 && (*axes)[0] != -1) ||
-        (*steps)[0] != 1)
+    auto shape = staticShape(slice.getInputs()[0]);
+    auto kept = unitSlice(slice);
+    if (!shape || shape->size() != 2 || !kept || kept->axis != 1)
       return -1;
-    int64_t e = (*starts)[0], end = (*ends)[0], experts = (*shape)[1];
-    if (e < 0 || e >= experts || (end != e + 1 && !(e == experts - 1 &&
-                                                    end >= experts)))
-      return -1;
-    mask = view.input(0);
-    return e;
+    mask = slice.getInputs()[0];
+    return kept->index;
   }
   NodeOp unsq = defNode(col, "Unsqueeze");
   NodeOp gather = unsq ? defNode(unsq.getInputs()[0], "Gather") : NodeOp();
   if (!gather || nodeAxes(unsq, 2) != SmallVector<int64_t>{1})
     return -1;
-  NodeView view(gather);
-  auto shape = staticShape(view.input(0));
-  auto index = view.constantInts(1);
-  if (!shape || shape->size() != 2 || nodeAxis(gather, 0, 2) != 1 || !index ||
-      index->size() != 1 || view.inputType(1).getRank() != 0)
+  auto shape = staticShape(gather.getInputs()[0]);
+  auto index = gatherScalarIndex(gather);
+  if (!shape || shape->size() != 2 || nodeAxis(gather, 0, 2) != 1 || !index)
     return -1;
-  int64_t e = (*index)[0] < 0 ? (*index)[0] + (*shape)[1] : (*index)[0];
+  int64_t e = *index < 0 ? *index + (*shape)[1] : *index;
   if (e < 0 || e >= (*shape)[1])
     return -1;
-  mask = view.input(0);
+  mask = gather.getInputs()[0];
   return e;
 }
 
@@ -1130,13 +1117,13 @@ Value peelViews(Value v, std::optional<ArrayRef<int64_t>> stopAt = {}) {
       v = in;
       continue;
     }
-    auto perm = dyn_cast_or_null<DenseI64ArrayAttr>(node.getOnnxAttr("perm"));
+    auto perm = NodeView(node).intsAttr("perm");
     auto shape = rankedShape(in);
     if (type != "Transpose" || !perm || !shape ||
-        perm.size() != static_cast<int64_t>(shape->size()))
+        perm->size() != shape->size())
       return v;
     int64_t last = -1;
-    for (int64_t p : perm.asArrayRef()) {
+    for (int64_t p : *perm) {
       if ((*shape)[p] == 1)
         continue;
       if (p < last)
@@ -1174,32 +1161,22 @@ std::optional<NonZeroRow> nonZeroRow(Value v) {
     return std::nullopt;
   int64_t axis = -1, r = -1;
   if (node.getOpType() == "Gather") {
-    auto index = view.constantInts(1);
-    if (!index || index->size() != 1 || view.inputType(1).getRank() != 0)
+    auto index = gatherScalarIndex(node);
+    if (!index)
       return std::nullopt;
     axis = nodeAxis(node, 0, 2);
-    r = (*index)[0];
+    r = *index;
   } else {
-    auto starts = view.constantInts(1), ends = view.constantInts(2);
-    auto axes = view.constantInts(3);
-    auto steps = view.hasInput(4) ? view.constantInts(4)
-                                  : std::optional(SmallVector<int64_t>{1});
-    if (!starts || !ends || !axes || !steps || starts->size() != 1 ||
-        ends->size() != 1 || axes->size() != 1 || (*steps)[0] != 1)
+    auto kept = unitSlice(node);
+    if (!kept)
       return std::nullopt;
-    axis = (*axes)[0] < 0 ? (*axes)[0] + 2 : (*axes)[0];
-    r = (*starts)[0];
-    int64_t rows = axis == 0 || axis == 1 ? (*srcShape)[axis] : 0;
-    if (ShapedType::isDynamic(rows) ||
-        ((*ends)[0] != r + 1 && !(r == rows - 1 && (*ends)[0] >= rows)))
-      return std::nullopt;
+    axis = kept->axis;
+    r = kept->index;
   }
   Value src = view.input(0);
   if (axis == 1) {
     NodeOp t = defNode(src, "Transpose");
-    auto perm = t ? dyn_cast_or_null<DenseI64ArrayAttr>(t.getOnnxAttr("perm"))
-                  : DenseI64ArrayAttr();
-    if (!perm || perm.asArrayRef() != ArrayRef<int64_t>{1, 0})
+    if (!t || NodeView(t).intsAttr("perm") != SmallVector<int64_t>{1, 0})
       return std::nullopt;
     src = t.getInputs()[0];
   } else if (axis != 0) {
@@ -1243,20 +1220,16 @@ int64_t expertOfMask(Value mask, int64_t experts, Value &ids,
   NodeOp gather = defNode(mask, "Gather");
   NodeOp transpose =
       gather ? defNode(gather.getInputs()[0], "Transpose") : NodeOp();
-  auto perm = transpose ? dyn_cast_or_null<DenseI64ArrayAttr>(
-                              transpose.getOnnxAttr("perm"))
-                        : DenseI64ArrayAttr();
-  if (!perm || perm.size() != 3 || perm[0] != 2 || nodeAxis(gather, 0, 3) != 0)
+  auto perm = transpose ? NodeView(transpose).intsAttr("perm") : std::nullopt;
+  auto index = perm ? gatherScalarIndex(gather) : std::nullopt;
+  if (!index || perm->size() != 3 || (*perm)[0] != 2 ||
+      nodeAxis(gather, 0, 3) != 0)
     return -1;
-  NodeView view(gather);
-  auto index = view.constantInts(1);
-  if (!index || index->size() != 1 || view.inputType(1).getRank() != 0)
-    return -1;
-  int64_t e = (*index)[0] < 0 ? (*index)[0] + experts : (*index)[0];
+  int64_t e = *index < 0 ? *index + experts : *index;
   ids = oneHotIds(transpose.getInputs()[0], experts);
   if (!ids || e < 0 || e >= experts)
     return -1;
-  tokenAxis = perm[1] == 0 ? 0 : 1;
+  tokenAxis = (*perm)[1] == 0 ? 0 : 1;
   return e;
 }
 

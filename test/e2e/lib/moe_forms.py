@@ -160,6 +160,25 @@ class _Experts:
             a = ACT[self.act](z)
         return a @ self.w2[j] + bias(self.b2)
 
+    def routed_reference(self, k, routing, renorm):
+        """The float64 top-k layer over all tokens: sum over experts of the
+        dense mask's column times the expert's output."""
+        x64 = self.x.astype(np.float64)
+        mask64 = _route_reference(self.logits64(), k, routing, renorm)
+        y = np.zeros(x64.shape)
+        for j in range(mask64.shape[1]):
+            y += mask64[:, j:j + 1] * self.reference(x64, j)
+        return y
+
+
+def _nn_linear(g):
+    """The `linear` of _Experts.graph for nn.Linear exports: weight [out,
+    in] as Gemm with transB = 1, optional bias."""
+    def linear(inp, wt, b):
+        ins = [inp, g.const(np.ascontiguousarray(wt.T))]
+        return g.node("Gemm", ins + ([g.const(b)] if b is not None else []), transB=1)
+    return linear
+
 
 def _route_reference(logits, k, routing, renorm):
     """float64 top-k routing as a dense [T, E] mask (ties: lower expert)."""
@@ -225,9 +244,7 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
             mt = g.node("Unsqueeze", [g.node("Transpose", [m], perm=[1, 0]), g.axes(2)])
             out = g.node("ReduceSum", [g.node("Mul", [y, mt]), g.axes(0)], keepdims=0)
     else:
-        def linear(inp, wt, b):   # nn.Linear: weight [out, in], transB = 1
-            ins = [inp, g.const(np.ascontiguousarray(wt.T))]
-            return g.node("Gemm", ins + ([g.const(b)] if b is not None else []), transB=1)
+        linear = _nn_linear(g)
         out = None
         for j in range(e):
             yj = p.graph(g, "x", linear, j)
@@ -245,12 +262,9 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
     model = g.model((t, hid), out, (t, hid))
 
     def reference():
-        x64 = p.x.astype(np.float64)
-        mask64 = _route_reference(p.logits64(), k, routing, renorm)
-        y = np.zeros((t, hid))
-        for j in range(e):
-            y += mask64[:, j:j + 1] * p.reference(x64, j)
+        y = p.routed_reference(k, routing, renorm)
         if shared:
+            x64 = p.x.astype(np.float64)
             y += ACT["silu"](x64 @ ws1.T + bs1) @ ws2.T + bs2
         return y
 
@@ -351,10 +365,7 @@ def loop_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
     if rows == "gathernd":
         x3 = g.node("Transpose", [g.node("Unsqueeze", ["x", g.axes(0)])], perm=[1, 0, 2])
 
-    def linear(inp, wt, b):   # nn.Linear: weight [out, in], transB = 1
-        ins = [inp, g.const(np.ascontiguousarray(wt.T))]
-        return g.node("Gemm", ins + ([g.const(b)] if b is not None else []), transB=1)
-
+    linear = _nn_linear(g)
     out = g.const(np.zeros((t, hid), np.float32))
     for j in range(e):
         if mask == "permute":
@@ -384,12 +395,9 @@ def loop_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
     model = g.model((t, hid), out, (t, hid))
 
     def reference():
-        x64 = p.x.astype(np.float64)
-        mask64 = _route_reference(p.logits64(), k, routing, renorm)
-        y = np.zeros((t, hid))
-        for j in range(e):
-            y += mask64[:, j:j + 1] * p.reference(x64, j)
+        y = p.routed_reference(k, routing, renorm)
         if shared:
+            x64 = p.x.astype(np.float64)
             y += _sigmoid(x64 @ wsg.T) * (ACT["silu"](x64 @ ws1.T) @ ws2.T)
         return y
 

@@ -70,6 +70,19 @@ def emit_sy(model):
 MOE_OPS = ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]
 
 
+def check_moe_layer(name, model, inputs, want, ir, left, rtol, atol):
+    """An MoE layer end to end: `ir` (its --emit=sy) raised with only the
+    nodes in `left` kept (check_moe_raised), and the compiled library's
+    output within rtol/atol of the float64 reference `want` and of
+    onnxruntime on the same model."""
+    import onnxruntime as ort
+    check_moe_raised(name, ir, left)
+    got = compile_and_run(model, inputs)[model.graph.output[0].name]
+    check_close(f"{name} vs numpy", got, want, rtol, atol)
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    check_close(f"{name} vs onnxruntime", got, sess.run(None, inputs)[0], rtol, atol)
+
+
 def check_moe_raised(name, ir, left):
     """`ir` (--emit=sy) holds the four sy MoE ops, and the onnx.node op
     types in `left` (in any order) are the only nodes it keeps."""
