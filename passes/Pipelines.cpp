@@ -2,7 +2,7 @@
 //
 // The stages, in order (each a pass or a short sequence):
 //   0. sy-raise-*: ONNX subgraphs -> sy ops (--emit=sy stops here)
-//   1. sy passes: sy-fuse-gating-dispatch
+//   1. sy passes: sy-fuse-gating-dispatch, sy-tile-grouped-matmul
 //      sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
 //   2. canonicalize, cse, elementwise fusion; sy MoE ops -> runtime kernel
 //      calls on buffers wrapped as tensors
@@ -44,6 +44,7 @@ void buildLowerToLinalgPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
   // 1. Fusion and tiling on sy ops, then ONNX ops to upstream dialects.
   pm.addNestedPass<func::FuncOp>(createFuseGatingDispatch());
+  pm.addNestedPass<func::FuncOp>(createTileGroupedMatmul());
   pm.addNestedPass<func::FuncOp>(createLowerONNX());
   // 2. Clean up and fuse elementwise chains into their producers.
   pm.addPass(createCanonicalizerPass());

@@ -248,6 +248,8 @@ LogicalResult GroupedMatmulOp::verify() {
       failed(checkSameElementType(op, "rhs", getRhs(), "lhs", getLhs())) ||
       failed(checkSameElementType(op, "result", getResult(), "lhs", getLhs())))
     return failure();
+  if (getTileRows().has_value() != getTileCols().has_value())
+    return emitOpError("expected both tile_rows and tile_cols, or neither");
   int64_t experts = rhs[0];
   int64_t kDim = getRhsTransposed() ? rhs[2] : rhs[1];
   int64_t nDim = getGemmColumns();

@@ -190,6 +190,12 @@ def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
     `out[r, i] = silu(y[r, i]) * y[r, I + i]`; `swiglu_interleaved`:
     `out[r, i] = silu(y[r, 2i]) * y[r, 2i + 1]`.
 
+    `tiles R x C` (set by `sy-tile-grouped-matmul`) bounds the work items
+    the CPU lowering runs in parallel: at most `R` rows of one expert's
+    group by `C` GEMM columns (both rounded up to the micro-kernel's
+    register block and panel). Without it the lowering's defaults apply; the
+    result does not depend on it.
+
     ```mlir
     %h = sy.grouped_matmul %rows, %w1 offsets %offsets bias %b1
            activation = swiglu
@@ -203,12 +209,15 @@ def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
     Sy_IndexTensor:$offsets,
     Optional<Sy_FloatTensor>:$bias,
     UnitAttr:$rhs_transposed,
-    DefaultValuedAttr<Sy_Activation, "::switchyard::sy::Activation::identity">:$activation
+    DefaultValuedAttr<Sy_Activation, "::switchyard::sy::Activation::identity">:$activation,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$tile_rows,
+    OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$tile_cols
   );
   let results = (outs Sy_FloatTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `offsets` $offsets (`bias` $bias^)?
     (`rhs_transposed` $rhs_transposed^)? (`activation` `=` $activation^)?
+    (`tiles` $tile_rows^ `x` $tile_cols)?
     attr-dict `:` type($lhs) `,` type($rhs) `,` type($offsets)
     (`,` type($bias)^)? `->` type($result)
   }];

@@ -325,7 +325,9 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
          {c.i64(e), c.i64(m), c.i64(k), c.i64(n), c.address(lhs),
           c.address(rhs), c.address(offsets), bias,
           c.i64(static_cast<int64_t>(act)), y, c.address(out),
-          c.i64(prepack ? kPrepacked : 0)});
+          c.i64(prepack ? kPrepacked : 0),
+          c.i64(op.getTileRows().value_or(0)),
+          c.i64(op.getTileCols().value_or(0))});
   op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
   op.erase();
   return success();

@@ -119,9 +119,10 @@ def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
       permutation in one kernel, without a one-hot tensor. A `sy.route` or
       `sy.dispatch` left unfused gets its own call.
     * `sy.grouped_matmul` calls `sy_ukernel_grouped_sgemm`, which threads
-      over (expert, row tile, column tile) items and applies the bias and the
-      activation (SwiGLU's gate product included) to each tile while it is in
-      cache. Weights in ONNX Runtime's `[E, N, K]` layout (`rhs_transposed`)
+      over (expert, row tile, column tile) items (of the op's `tiles`, which
+      `sy-tile-grouped-matmul` chose, or the kernel's defaults) and applies
+      the bias and the activation (SwiGLU's gate product included) to each
+      tile while it is in cache. Weights in ONNX Runtime's `[E, N, K]` layout (`rhs_transposed`)
       are transposed at compile time when they are constants.
     * `sy.combine` calls `sy_ukernel_moe_combine`.
 

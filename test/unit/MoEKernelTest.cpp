@@ -688,13 +688,19 @@ void runGrouped(const GroupCase &cs, bool onlyUngated = false) {
         // The concatenated SwiGLU reads prepacked weights only with I a
         // multiple of 32 (ukernels.h); the compiler interleaves otherwise.
         if (prepacked && act == SY_ACT_SWIGLU && (n / 2) % 32) continue;
+        // The default tiles, and small ones that split groups into
+        // several row tiles (20 rounds up to 24) and columns into several
+        // column tiles (40 rounds up to a panel, or two for SwiGLU).
+        for (auto [tileRows, tileCols] :
+             {std::pair<int64_t, int64_t>{0, 0}, {20, 40}})
         for (int64_t body : {int64_t(0), int64_t(SY_UK_PORTABLE)}) {
           std::vector<float> out(m * nOut, kNaN), y(gated ? m * n : 0, kNaN);
           std::vector<int64_t> offsets = cs.offsets;
           sy_ukernel_grouped_sgemm(
               e, m, k, n, ip(lhs), prepacked ? ip(packed.data()) : ip(rhs),
               ip(offsets), withBias ? ip(bias) : 0, act, gated ? ip(y) : 0,
-              ip(out), (prepacked ? SY_GROUPED_PREPACKED : 0) | body);
+              ip(out), (prepacked ? SY_GROUPED_PREPACKED : 0) | body,
+              tileRows, tileCols);
           for (int64_t r = 0; r < m; ++r)
             for (int64_t c = 0; c < nOut; ++c) {
               double w = want[r * nOut + c];
@@ -709,7 +715,8 @@ void runGrouped(const GroupCase &cs, bool onlyUngated = false) {
                   << describe(cs) << " " << actName(act)
                   << (withBias ? " bias" : "")
                   << (prepacked ? " prepacked" : " row-major")
-                  << (body ? " portable" : " default") << " at row " << r
+                  << (body ? " portable" : " default") << " tiles "
+                  << tileRows << "x" << tileCols << " at row " << r
                   << " (expert " << expertOf[r] << ") col " << c << ": got "
                   << got << ", want " << w;
             }
@@ -846,9 +853,10 @@ TEST(MoELayer, RouteDispatchFfnCombine) {
   EXPECT_EQ(offsets[6], offsets[7]) << "expert 6 got tokens";
   EXPECT_LT(offsets[e], rows) << "capacity dropped nothing";
   sy_ukernel_grouped_sgemm(e, rows, h, 2 * inter, ip(permuted), ip(w1),
-                           ip(offsets), ip(b1), SY_ACT_SWIGLU, ip(y), ip(act), 0);
+                           ip(offsets), ip(b1), SY_ACT_SWIGLU, ip(y), ip(act), 0,
+                           0, 0);
   sy_ukernel_grouped_sgemm(e, rows, inter, h, ip(act), ip(w2), ip(offsets), 0,
-                           SY_ACT_IDENTITY, 0, ip(expertOut), 0);
+                           SY_ACT_IDENTITY, 0, ip(expertOut), 0, 0, 0);
   sy_ukernel_moe_combine(t, k, h, rows, ip(expertOut), ip(inverse),
                          ip(weights), ip(out));
 

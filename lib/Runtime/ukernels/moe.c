@@ -209,14 +209,17 @@ void sy_ukernel_moe_dispatch(int64_t t, int64_t k, int64_t e, int64_t h,
  * Grouped GEMM
  *===----------------------------------------------------------------------===*/
 
-/* Work items: rows of one expert x a range of output columns. Row tiles are
- * whole multiples of the 12-row register block; column tiles are whole
- * 16-lane halves of the 32-column panel. Each item packs its rows of A
+/* Work items: rows of one expert x a range of output columns. The tile
+ * sizes come from the compiler (sy-tile-grouped-matmul chooses them from
+ * the static shapes; 0 takes the defaults below). Row tiles are whole
+ * multiples of the 12-row register block, and a group is split into tiles
+ * of equal size so that only its last register block is short; column
+ * tiles are whole 32-column panels (64 for SwiGLU, whose tile holds the
+ * gate and linear halves of its outputs). Each item packs its rows of A
  * again, so wider column tiles pack less: 512 GEMM columns rather than 256
  * took the loop form at 1024 tokens from 63.4 to 51.0 ms and at 256 from
- * 13.9 to 13.5 (hidden/FFN 1024, 8 experts top-2; 1024 columns measured
- * the same as 512 and leaves fewer items to balance). */
-enum { kGroupTileRows = 192, kGroupTileCols = 512 };
+ * 13.9 to 13.5 (hidden/FFN 1024, 8 experts top-2). */
+enum { kDefaultTileRows = 192, kDefaultTileCols = 512, kRowBlock = 12 };
 
 typedef struct {
   int32_t expert;
@@ -327,59 +330,69 @@ static void groupRows(const int64_t *off, int64_t x, int64_t first,
   *r1 = off[x + 1] > last ? last : off[x + 1];
 }
 
+/* Runs one item: its GEMM tile, then bias and activation while the tile is
+ * in cache. */
+static void runItem(const group_job *j, const group_item *g) {
+  int gated = isGated(j->activation);
+  int64_t rows = g->r1 - g->r0, c0 = g->c0, c1 = g->c1;
+  const float *a = j->lhs + g->r0 * j->k;
+  sy_gemm_b w = {j->rhs + (int64_t)g->expert * j->k * j->n, j->n,
+                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  if (j->flags & SY_GROUPED_PREPACKED) {
+    int64_t panels = (j->n + SY_GEMM_PANEL - 1) / SY_GEMM_PANEL;
+    w.data = j->rhs + (int64_t)g->expert * panels * j->k * SY_GEMM_PANEL;
+    w.panel_k = j->k;
+  }
+  const float *bias = j->bias ? j->bias + (int64_t)g->expert * j->n : NULL;
+  if (!gated) {
+    float *c = j->out + g->r0 * j->nOut;
+    sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, c, j->nOut,
+                  j->flags & SY_UK_PORTABLE);
+    for (int64_t r = 0; r < rows; ++r)
+      activateRow(j->activation, bias ? bias + c0 : NULL,
+                  c + r * j->nOut + c0, c1 - c0);
+    return;
+  }
+  /* The gate and linear halves of the same output columns, into y. */
+  int64_t half = j->n / 2;
+  float *y = j->y + g->r0 * j->n;
+  int interleaved = j->activation == SY_ACT_SWIGLU_INTERLEAVED;
+  if (interleaved) {
+    sy_gemm_block(rows, 2 * c0, 2 * c1, j->k, a, j->k, &w, NULL, y, j->n,
+                  j->flags & SY_UK_PORTABLE);
+  } else {
+    sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, y, j->n,
+                  j->flags & SY_UK_PORTABLE);
+    sy_gemm_block(rows, half + c0, half + c1, j->k, a, j->k, &w, NULL, y,
+                  j->n, j->flags & SY_UK_PORTABLE);
+  }
+  int64_t gate0 = interleaved ? 2 * c0 : c0;
+  int64_t lin0 = interleaved ? 2 * c0 + 1 : half + c0;
+  int64_t stride = interleaved ? 2 : 1;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *yr = y + r * j->n;
+    swigluRow(yr + gate0, yr + lin0, bias ? bias + gate0 : NULL,
+              bias ? bias + lin0 : NULL, stride,
+              j->out + (g->r0 + r) * j->nOut + c0, c1 - c0);
+  }
+}
+
+/* The pool's contiguous chunks of items, in expert-major order: a chunk
+ * then holds whole groups, whose rows stay in one core's L2 across their
+ * column tiles. (Handing out items one at a time, largest first, balanced
+ * no better with the routings measured and split groups across cores: the
+ * loop form at 256 tokens ran 3% slower.) */
 static void groupItems(void *env, int64_t begin, int64_t end) {
   const group_job *j = (const group_job *)env;
-  int gated = isGated(j->activation);
-  for (int64_t it = begin; it < end; ++it) {
-    const group_item *g = &j->items[it];
-    int64_t rows = g->r1 - g->r0, c0 = g->c0, c1 = g->c1;
-    const float *a = j->lhs + g->r0 * j->k;
-    sy_gemm_b w = {j->rhs + (int64_t)g->expert * j->k * j->n, j->n,
-                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    if (j->flags & SY_GROUPED_PREPACKED) {
-      int64_t panels = (j->n + SY_GEMM_PANEL - 1) / SY_GEMM_PANEL;
-      w.data = j->rhs + (int64_t)g->expert * panels * j->k * SY_GEMM_PANEL;
-      w.panel_k = j->k;
-    }
-    const float *bias = j->bias ? j->bias + (int64_t)g->expert * j->n : NULL;
-    if (!gated) {
-      float *c = j->out + g->r0 * j->nOut;
-      sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, c, j->nOut,
-                    j->flags & SY_UK_PORTABLE);
-      for (int64_t r = 0; r < rows; ++r)
-        activateRow(j->activation, bias ? bias + c0 : NULL,
-                    c + r * j->nOut + c0, c1 - c0);
-      continue;
-    }
-    /* The gate and linear halves of the same output columns, into y. */
-    int64_t half = j->n / 2;
-    float *y = j->y + g->r0 * j->n;
-    int interleaved = j->activation == SY_ACT_SWIGLU_INTERLEAVED;
-    if (interleaved) {
-      sy_gemm_block(rows, 2 * c0, 2 * c1, j->k, a, j->k, &w, NULL, y, j->n,
-                    j->flags & SY_UK_PORTABLE);
-    } else {
-      sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, y, j->n,
-                    j->flags & SY_UK_PORTABLE);
-      sy_gemm_block(rows, half + c0, half + c1, j->k, a, j->k, &w, NULL, y,
-                    j->n, j->flags & SY_UK_PORTABLE);
-    }
-    int64_t gate0 = interleaved ? 2 * c0 : c0;
-    int64_t lin0 = interleaved ? 2 * c0 + 1 : half + c0;
-    int64_t stride = interleaved ? 2 : 1;
-    for (int64_t r = 0; r < rows; ++r) {
-      const float *yr = y + r * j->n;
-      swigluRow(yr + gate0, yr + lin0, bias ? bias + gate0 : NULL,
-                bias ? bias + lin0 : NULL, stride,
-                j->out + (g->r0 + r) * j->nOut + c0, c1 - c0);
-    }
-  }
+  for (int64_t it = begin; it < end; ++it)
+    runItem(j, &j->items[it]);
 }
 
 void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                               intptr_t lhs, intptr_t rhs, intptr_t offsets,
                               intptr_t bias, int64_t activation, intptr_t y,
-                              intptr_t out, int64_t flags) {
+                              intptr_t out, int64_t flags, int64_t tile_rows,
+                              int64_t tile_cols) {
   int gated = isGated(activation);
   int64_t nOut = gated ? n / 2 : n;
   const int64_t *off = (const int64_t *)offsets;
@@ -392,14 +405,21 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
   memset(o, 0, (size_t)(first * nOut) * sizeof(float));
   memset(o + last * nOut, 0, (size_t)((m - last) * nOut) * sizeof(float));
 
-  /* A gated tile covers two GEMM columns per output column. */
-  int64_t tileCols = gated ? kGroupTileCols / 2 : kGroupTileCols;
+  /* Tiles in whole register blocks and panels; a gated tile covers two
+   * GEMM columns per output column. */
+  int64_t maxRows = tile_rows > 0 ? tile_rows : kDefaultTileRows;
+  maxRows = (maxRows + kRowBlock - 1) / kRowBlock * kRowBlock;
+  int64_t cols = tile_cols > 0 ? tile_cols : kDefaultTileCols;
+  int64_t quantum = gated ? 2 * SY_GEMM_PANEL : SY_GEMM_PANEL;
+  cols = (cols + quantum - 1) / quantum * quantum;
+  int64_t tileCols = gated ? cols / 2 : cols;
   int64_t colTiles = (nOut + tileCols - 1) / tileCols;
+
   int64_t count = 0, r0, r1;
   for (int64_t x = 0; x < e; ++x) {
     groupRows(off, x, first, last, &r0, &r1);
     if (r1 > r0)
-      count += (r1 - r0 + kGroupTileRows - 1) / kGroupTileRows * colTiles;
+      count += (r1 - r0 + maxRows - 1) / maxRows * colTiles;
   }
   if (count == 0)
     return;
@@ -409,14 +429,21 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
   int64_t it = 0;
   for (int64_t x = 0; x < e; ++x) {
     groupRows(off, x, first, last, &r0, &r1);
-    for (int64_t r = r0; r < r1; r += kGroupTileRows)
+    if (r1 <= r0)
+      continue;
+    /* Equal tiles, in whole register blocks. */
+    int64_t tiles = (r1 - r0 + maxRows - 1) / maxRows;
+    int64_t per = (r1 - r0 + tiles - 1) / tiles;
+    per = (per + kRowBlock - 1) / kRowBlock * kRowBlock;
+    for (int64_t r = r0; r < r1; r += per)
       for (int64_t c = 0; c < nOut; c += tileCols) {
         group_item g = {(int32_t)x, (int32_t)c,
                         (int32_t)(c + tileCols < nOut ? c + tileCols : nOut),
-                        r, r + kGroupTileRows < r1 ? r + kGroupTileRows : r1};
+                        r, r + per < r1 ? r + per : r1};
         items[it++] = g;
       }
   }
+  count = it;
   group_job job = {k,
                    n,
                    nOut,

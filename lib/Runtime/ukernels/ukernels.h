@@ -94,7 +94,11 @@ void sy_ukernel_moe_dispatch(int64_t t, int64_t k, int64_t e, int64_t h,
  * [e, k, n] row-major, bias [e, n] or 0, out [m, n] (or [m, n/2] for the
  * SwiGLU activations, which need y [m, n] as room for the GEMM before the
  * gate product; y is unused otherwise). Threads over (expert, row tile,
- * column tile) items; bias and activation are applied per tile.
+ * column tile) items, largest first; bias and activation are applied per
+ * tile. A tile has at most tile_rows rows (rounded up to the 12-row
+ * register block; a group is split into equal tiles) and tile_cols GEMM
+ * columns (rounded up to a 32-column panel, 64 for SwiGLU); 0 takes the
+ * defaults, 192 x 512.
  * With SY_GROUPED_PREPACKED in flags, rhs is [e][ceil(n / 32)][k][32]
  * (gemm.h's prepacked panels, zero past column n), read without packing;
  * the concatenated SwiGLU then needs n / 2 to be a multiple of 32 (the
@@ -103,7 +107,8 @@ enum { SY_GROUPED_PREPACKED = 4 };
 void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                               intptr_t lhs, intptr_t rhs, intptr_t offsets,
                               intptr_t bias, int64_t activation, intptr_t y,
-                              intptr_t out, int64_t flags);
+                              intptr_t out, int64_t flags, int64_t tile_rows,
+                              int64_t tile_cols);
 
 /* sy.combine: out [t, h] = weighted sum of expert_out [rows, h] rows. */
 void sy_ukernel_moe_combine(int64_t t, int64_t k, int64_t h, int64_t rows,

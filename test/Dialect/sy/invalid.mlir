@@ -371,6 +371,24 @@ func.func @gmm_result_shape(%a: tensor<32x64xf32>, %w: tensor<8x64x256xf32>, %of
   return
 }
 
+// -----
+
+// Tiles come as a pair.
+func.func @gmm_tile_rows_alone(%a: tensor<32x64xf32>, %w: tensor<8x64x128xf32>, %off: tensor<9xi64>) {
+  // expected-error @+1 {{expected both tile_rows and tile_cols, or neither}}
+  %h = sy.grouped_matmul %a, %w offsets %off {tile_rows = 24 : i64} : tensor<32x64xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x128xf32>
+  return
+}
+
+// -----
+
+// Tiles are positive.
+func.func @gmm_tile_zero(%a: tensor<32x64xf32>, %w: tensor<8x64x128xf32>, %off: tensor<9xi64>) {
+  // expected-error @+1 {{attribute 'tile_cols' failed to satisfy constraint}}
+  %h = sy.grouped_matmul %a, %w offsets %off tiles 24 x 0 : tensor<32x64xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x128xf32>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // sy.combine
 //===----------------------------------------------------------------------===//

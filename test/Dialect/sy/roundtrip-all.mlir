@@ -7,7 +7,7 @@ module {
     %expert_ids, %weights = sy.route %arg1 correction_bias %arg2 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
     %permuted, %offsets, %inverse = sy.dispatch %arg0, %expert_ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
     %0 = sy.grouped_matmul %permuted, %arg3 offsets %offsets bias %arg4 activation = swiglu : tensor<32x64xf32>, tensor<8x64x256xf32>, tensor<9xi64>, tensor<8x256xf32> -> tensor<32x128xf32>
-    %1 = sy.grouped_matmul %0, %arg5 offsets %offsets rhs_transposed : tensor<32x128xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x64xf32>
+    %1 = sy.grouped_matmul %0, %arg5 offsets %offsets rhs_transposed tiles 24 x 64 : tensor<32x128xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x64xf32>
     %2 = sy.combine %1, %inverse, %weights : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32> -> tensor<16x64xf32>
     return %2 : tensor<16x64xf32>
   }

@@ -44,28 +44,29 @@ func.func @two_dispatches(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>) -> (tenso
 // Constant weights in onnxruntime's [E, N, K] layout with a concatenated
 // SwiGLU: prepacked panels [E, ceil(N/32), K, 32], the halves interleaved
 // (activation code 6, swiglu_interleaved) and the prepacked flag (4). The
-// GEMM needs room for y [M, N].
+// GEMM needs room for y [M, N]. The tiles are the last two arguments.
 // CHECK-LABEL: func @constant_weights_swiglu
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x2x8x32xf32>
 // CHECK-DAG: %[[ACT:.*]] = arith.constant 6 : i64
 // CHECK-DAG: %[[FLAGS:.*]] = arith.constant 4 : i64
 // CHECK-DAG: memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
-// CHECK: call @sy_ukernel_grouped_sgemm({{.*}}, %[[ACT]], %{{.*}}, %{{.*}}, %[[FLAGS]])
+// CHECK: call @sy_ukernel_grouped_sgemm({{.*}}, %[[ACT]], %{{.*}}, %{{.*}}, %[[FLAGS]], %c24_i64{{(_[0-9]+)?}}, %c64_i64{{(_[0-9]+)?}})
 func.func @constant_weights_swiglu(%rows: tensor<32x8xf32>, %off: tensor<3xi64>) -> tensor<32x32xf32> {
   %cst = arith.constant dense<0.5> : tensor<2x64x8xf32>
-  %h = sy.grouped_matmul %rows, %cst offsets %off rhs_transposed activation = swiglu : tensor<32x8xf32>, tensor<2x64x8xf32>, tensor<3xi64> -> tensor<32x32xf32>
+  %h = sy.grouped_matmul %rows, %cst offsets %off rhs_transposed activation = swiglu tiles 24 x 64 : tensor<32x8xf32>, tensor<2x64x8xf32>, tensor<3xi64> -> tensor<32x32xf32>
   return %h : tensor<32x32xf32>
 }
 
 // -----
 
 // Weights that are not constants are packed at run time (flags 0), after a
-// linalg.transpose from [E, N, K]; the bias is passed along.
+// linalg.transpose from [E, N, K]; the bias is passed along. Without tiles
+// the kernel's defaults apply (0, 0).
 // CHECK-LABEL: func @runtime_weights
 // CHECK: %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<4x24x16xf32>) outs(%{{.*}} : tensor<4x16x24xf32>) permutation = [0, 2, 1]
 // CHECK: bufferization.to_buffer %[[WT]] read_only
 // CHECK: %[[RELU:.*]] = arith.constant 1 : i64
-// CHECK: call @sy_ukernel_grouped_sgemm({{.*}}, %[[RELU]], %c0_i64{{(_[0-9]+)?}}, %{{.*}}, %c0_i64{{(_[0-9]+)?}})
+// CHECK: call @sy_ukernel_grouped_sgemm({{.*}}, %[[RELU]], %c0_i64{{(_[0-9]+)?}}, %{{.*}}, %c0_i64{{(_[0-9]+)?}}, %c0_i64{{(_[0-9]+)?}}, %c0_i64{{(_[0-9]+)?}})
 func.func @runtime_weights(%rows: tensor<8x16xf32>, %w: tensor<4x24x16xf32>, %b: tensor<4x24xf32>, %off: tensor<5xi64>) -> tensor<8x24xf32> {
   %h = sy.grouped_matmul %rows, %w offsets %off bias %b rhs_transposed activation = relu : tensor<8x16xf32>, tensor<4x24x16xf32>, tensor<5xi64>, tensor<4x24xf32> -> tensor<8x24xf32>
   return %h : tensor<8x24xf32>
