@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include <cmath>
 #include "dialects/sy/SyOps.h"
 #include "dialects/sy/PoolingShapes.h"
 
@@ -112,7 +113,8 @@ static bool staticMismatch(int64_t a, int64_t b) {
 /// The rules of sy.route's description, shared with sy.route_dispatch.
 static LogicalResult
 verifyRouting(Operation *op, Value logitsValue, Value correctionBias,
-              int64_t k, std::optional<uint64_t> groups,
+              int64_t k, std::optional<APFloat> renormalizeKept,
+              std::optional<uint64_t> groups,
               std::optional<uint64_t> topGroups,
               std::optional<GroupScore> groupScore, Value expertIds,
               Value weights) {
@@ -138,6 +140,13 @@ verifyRouting(Operation *op, Value logitsValue, Value correctionBias,
                                   logitsValue)))
     return failure();
 
+  if (renormalizeKept) {
+    double f = renormalizeKept->convertToDouble();
+    if (!(f >= 0) || std::isinf(f))
+      return op->emitOpError("expected a finite renormalize_kept floor >= 0, "
+                             "got ")
+             << f;
+  }
   // Limited routing needs all three of groups, top_groups and group_score.
   bool anyGroup = groups || topGroups || groupScore;
   bool allGroup = groups && topGroups && groupScore;
@@ -170,7 +179,8 @@ verifyRouting(Operation *op, Value logitsValue, Value correctionBias,
 
 LogicalResult RouteOp::verify() {
   return verifyRouting(getOperation(), getLogits(), getCorrectionBias(),
-                       getTopK(), getGroups(), getTopGroups(), getGroupScore(),
+                       getTopK(), getRenormalizeKept(), getGroups(),
+                       getTopGroups(), getGroupScore(),
                        getExpertIds(), getWeights());
 }
 
@@ -218,7 +228,8 @@ LogicalResult DispatchOp::verify() {
 LogicalResult RouteDispatchOp::verify() {
   Operation *op = getOperation();
   if (failed(verifyRouting(op, getLogits(), getCorrectionBias(), getTopK(),
-                           getGroups(), getTopGroups(), getGroupScore(),
+                           getRenormalizeKept(), getGroups(), getTopGroups(),
+                           getGroupScore(),
                            getExpertIds(), getWeights())))
     return failure();
   int64_t experts = cast<ShapedType>(getLogits().getType()).getDimSize(1);

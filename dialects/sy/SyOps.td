@@ -46,6 +46,10 @@ def Sy_RouteOp : Sy_Op<"route"> {
        assignments to `e` were kept, otherwise it is dropped: its expert id
        becomes -1 and its weight 0 (remaining weights are not renormalized),
        GShard/Switch token dropping.
+    8. `renormalize_kept = f` (GShard top-2 as fairseq, Tutel and DeepSpeed
+       write it: the gates renormalised after dropping): after step 7,
+       `w[j] /= max(sum_j w[j], f)` over the token's weights (dropped ones
+       are 0); a token whose weights sum to 0 keeps zeros. `f >= 0`.
 
     ```mlir
     %ids, %w = sy.route %logits top_k = 2 mode = softmax_topk renormalize
@@ -59,6 +63,7 @@ def Sy_RouteOp : Sy_Op<"route"> {
     Sy_RoutingMode:$mode,
     UnitAttr:$renormalize,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$capacity,
+    OptionalAttr<F32Attr>:$renormalize_kept,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$groups,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$top_groups,
     OptionalAttr<Sy_GroupScore>:$group_score,
@@ -68,7 +73,7 @@ def Sy_RouteOp : Sy_Op<"route"> {
   let assemblyFormat = [{
     $logits (`correction_bias` $correction_bias^)?
     `top_k` `=` $top_k `mode` `=` $mode (`renormalize` $renormalize^)?
-    (`capacity` `=` $capacity^)?
+    (`capacity` `=` $capacity^)? (`renormalize_kept` `=` $renormalize_kept^)?
     (`groups` `=` $groups^)? (`top_groups` `=` $top_groups^)?
     (`group_score` `=` $group_score^)? (`scale` `=` $scale^)?
     attr-dict `:` type($logits) (`,` type($correction_bias)^)?
@@ -147,6 +152,7 @@ def Sy_RouteDispatchOp : Sy_Op<"route_dispatch"> {
     Sy_RoutingMode:$mode,
     UnitAttr:$renormalize,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$capacity,
+    OptionalAttr<F32Attr>:$renormalize_kept,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$groups,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$top_groups,
     OptionalAttr<Sy_GroupScore>:$group_score,
@@ -162,7 +168,7 @@ def Sy_RouteDispatchOp : Sy_Op<"route_dispatch"> {
   let assemblyFormat = [{
     $logits (`correction_bias` $correction_bias^)? `tokens` $tokens
     `top_k` `=` $top_k `mode` `=` $mode (`renormalize` $renormalize^)?
-    (`capacity` `=` $capacity^)?
+    (`capacity` `=` $capacity^)? (`renormalize_kept` `=` $renormalize_kept^)?
     (`groups` `=` $groups^)? (`top_groups` `=` $top_groups^)?
     (`group_score` `=` $group_score^)? (`scale` `=` $scale^)?
     attr-dict `:` type($logits) `,` type($tokens)

@@ -53,7 +53,8 @@ constexpr llvm::StringLiteral kRouteDispatch = "sy_ukernel_moe_route_dispatch";
 constexpr llvm::StringLiteral kDispatch = "sy_ukernel_moe_dispatch";
 constexpr llvm::StringLiteral kGroupedGemm = "sy_ukernel_grouped_sgemm";
 constexpr llvm::StringLiteral kCombine = "sy_ukernel_moe_combine";
-constexpr int64_t kRenormalize = 1; // SY_MOE_RENORMALIZE in ukernels.h
+constexpr int64_t kRenormalize = 1;     // SY_MOE_RENORMALIZE in ukernels.h
+constexpr int64_t kRenormalizeKept = 2; // SY_MOE_RENORMALIZE_KEPT
 constexpr int64_t kPrepacked = 4;   // SY_GROUPED_PREPACKED in ukernels.h
 
 /// Builds the calls at one insertion point.
@@ -129,9 +130,15 @@ LogicalResult lowerRouting(ModuleOp module, RoutingOp op) {
                    : c.i64(0);
   Value ids = c.alloc(op.getExpertIds().getType());
   Value weights = c.alloc(op.getWeights().getType());
+  auto floatBits = [](float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    return static_cast<int64_t>(bits);
+  };
   float scale = op.getScale() ? op.getScale()->convertToFloat() : 1.f;
-  uint32_t scaleBits;
-  std::memcpy(&scaleBits, &scale, sizeof(scaleBits));
+  std::optional<APFloat> keptFloor = op.getRenormalizeKept();
+  int64_t flags = (op.getRenormalize() ? kRenormalize : 0) |
+                  (keptFloor ? kRenormalizeKept : 0);
   int64_t t = dimOf(op.getLogits(), 0), e = dimOf(op.getLogits(), 1);
   SmallVector<Value> args = {
       c.i64(t),
@@ -140,9 +147,10 @@ LogicalResult lowerRouting(ModuleOp module, RoutingOp op) {
       c.address(logits),
       bias,
       c.i64(static_cast<int64_t>(op.getMode())),
-      c.i64(op.getRenormalize() ? kRenormalize : 0),
+      c.i64(flags),
       c.i64(op.getCapacity().value_or(0)),
-      c.i64(scaleBits),
+      c.i64(floatBits(scale)),
+      c.i64(keptFloor ? floatBits(keptFloor->convertToFloat()) : 0),
       c.address(ids),
       c.address(weights)};
   Value permuted, offsets, inverse;

@@ -53,6 +53,8 @@ struct Routing {
   sy::RoutingMode mode = sy::RoutingMode::softmax_topk;
   bool renormalize = false;
   int64_t capacity = 0; // 0: no token dropping
+  // GShard top-2: weights renormalised after dropping, by max(sum, floor).
+  std::optional<float> renormalizeKept;
 };
 
 /// One GEMM of the expert MLP: weights [E, K, N] (or [E, N, K] with
@@ -130,6 +132,8 @@ Value buildSyMoE(OpBuilder &b, Location loc, Value x, const Routing &routing,
       RankedTensorType::get({t, k}, f32), routing.logits, Value(), k,
       routing.mode, routing.renormalize,
       routing.capacity ? b.getI64IntegerAttr(routing.capacity) : IntegerAttr(),
+      routing.renormalizeKept ? b.getF32FloatAttr(*routing.renormalizeKept)
+                              : FloatAttr(),
       IntegerAttr(),
       IntegerAttr(), sy::GroupScoreAttr(), FloatAttr());
   auto dispatch = sy::DispatchOp::create(
@@ -191,7 +195,8 @@ LogicalResult raiseContribMoE(NodeOp node) {
         b, loc, x, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 
   Routing routing{view.input(1), moe->k, sy::RoutingMode::softmax_topk,
-                  moe->normalize};
+                  moe->normalize, /*capacity=*/0,
+                  /*renormalizeKept=*/std::nullopt};
   ExpertMLP mlp;
   mlp.fc1 = {view.input(2), moe->hasBias1 ? view.input(3) : Value(), true};
   mlp.fc2 = {view.input(4), moe->hasBias2 ? view.input(5) : Value(), true};
@@ -952,19 +957,177 @@ bool isIndicatorOf(Value dispatch, Value combine) {
          NodeView(toBool).intAttr("to", 0) == 9; // TensorProto.BOOL
 }
 
-/// Switch Transformer / GShard top-1 routing with expert capacity C, as
-/// einsums over one-hot dispatch and combine tensors [T, E, C]:
-///   probs   = Softmax(logits);  ids = ArgMax(probs)
-///   onehot  = one_hot(ids, E);  loc = CumSum(onehot, axis 0) - 1
-///   mask    = onehot * (loc < cap)             (drops a full expert's tokens)
-///   gate    = sum_e probs * mask;  pos = sum_e loc * mask
-///   combine = gate[:, None, None] * mask[:, :, None] * one_hot(pos, C)[:, None]
+/// One choice's term of the combine tensor [T, E, C]:
+///   gate[:, None, None] * mask[:, :, None] * one_hot(pos, C)[:, None, :]
+/// as a product of three Unsqueezes (any order and nesting).
+struct CapacityTerm {
+  Value gate, mask, slot;
+};
+
+std::optional<CapacityTerm> matchCapacityTerm(Value term) {
+  SmallVector<Value> factors;
+  int budget = 8;
+  collectFactors(term, factors, budget);
+  CapacityTerm out;
+  for (Value f : factors) {
+    NodeOp unsq = defNode(f, "Unsqueeze");
+    auto axes = unsq ? nodeAxes(unsq, 3) : std::nullopt;
+    if (!axes)
+      return std::nullopt;
+    Value in = unsq.getInputs()[0];
+    if (*axes == SmallVector<int64_t>{1, 2} && !out.gate)
+      out.gate = in;
+    else if (*axes == SmallVector<int64_t>{2} && !out.mask)
+      out.mask = in;
+    else if (*axes == SmallVector<int64_t>{1} && !out.slot)
+      out.slot = in;
+    else
+      return std::nullopt;
+  }
+  if (!out.gate || !out.mask || !out.slot)
+    return std::nullopt;
+  return out;
+}
+
+/// One choice's capacity mask: mask = onehot * Cast(Less(loc, cap)) with
+/// loc = CumSum(onehot, axis 0) - 1, plus, for a second choice,
+/// ReduceSum(first onehot, axes [0], keepdims 1) (second choices queue
+/// behind every first choice, GShard's choice-major order).
+struct CapacityMask {
+  Value oneHot, ids, loc;
+  int64_t capacity = 0;
+};
+
+std::optional<CapacityMask> matchCapacityMask(Value mask, int64_t e,
+                                              int64_t slots,
+                                              Value firstOneHot) {
+  NodeOp maskMul = defNode(mask, "Mul");
+  if (!maskMul)
+    return std::nullopt;
+  for (bool swap : {false, true}) {
+    auto [oneHot, keep] = operandsOf(maskMul, swap);
+    Value ids = oneHotIds(oneHot, e);
+    NodeOp less = defNode(stripCasts(keep), "Less");
+    if (!ids || !less)
+      continue;
+    Value loc = less.getInputs()[0], ranks = loc;
+    if (firstOneHot) {
+      // loc = (CumSum - 1) + ReduceSum(first, axes 0, keepdims 1).
+      NodeOp add = defNode(loc, "Add");
+      if (!add)
+        continue;
+      ranks = Value();
+      for (bool s : {false, true}) {
+        auto [r, count] = operandsOf(add, s);
+        NodeOp sum = defNode(count, "ReduceSum");
+        if (sum && sum.getInputs()[0] == firstOneHot &&
+            nodeAxes(sum, 2) == SmallVector<int64_t>{0} &&
+            NodeView(sum).intAttr("keepdims", 1) == 1) {
+          ranks = r;
+          break;
+        }
+      }
+      if (!ranks)
+        continue;
+    }
+    NodeOp sub = defNode(ranks, "Sub");
+    NodeOp cumsum = sub ? defNode(sub.getInputs()[0], "CumSum") : NodeOp();
+    if (!cumsum || !isSplatConstant(sub.getInputs()[1], 1.0) ||
+        cumsum.getInputs()[0] != oneHot ||
+        NodeView(cumsum).constantInts(1) != SmallVector<int64_t>{0} ||
+        NodeView(cumsum).intAttr("exclusive", 0) != 0 ||
+        NodeView(cumsum).intAttr("reverse", 0) != 0)
+      continue;
+    DenseElementsAttr cap = constantValue(less.getInputs()[1]);
+    if (!cap || !cap.isSplat() || !isa<FloatType>(cap.getElementType()))
+      continue;
+    double c = cap.getSplatValue<APFloat>().convertToDouble();
+    if (c < 1 || c != std::floor(c) || c > slots)
+      continue;
+    return CapacityMask{oneHot, ids, loc, static_cast<int64_t>(c)};
+  }
+  return std::nullopt;
+}
+
+/// ArgMax(v, axis 1, keepdims 0) without select_last_index: its input.
+Value argMaxInput(Value ids) {
+  NodeOp argmax = defNode(ids, "ArgMax");
+  if (!argmax || nodeAxis(argmax, 0, 2) != 1 ||
+      NodeView(argmax).intAttr("keepdims", 1) != 0 ||
+      NodeView(argmax).intAttr("select_last_index", 0) != 0)
+    return {};
+  return argmax.getInputs()[0];
+}
+
+/// True when `v` is `src` with the first choice masked out:
+/// Where(Cast(firstOneHot, bool), -inf, src).
+bool isFirstMaskedOut(Value v, Value src, Value firstOneHot) {
+  NodeOp where = defNode(v, "Where");
+  if (!where || where.getInputs()[2] != src)
+    return false;
+  NodeOp toBool = defNode(where.getInputs()[0], "Cast");
+  DenseElementsAttr fill = constantValue(where.getInputs()[1]);
+  return toBool && toBool.getInputs()[0] == firstOneHot &&
+         NodeView(toBool).intAttr("to", 0) == 9 && fill && fill.isSplat() &&
+         isa<FloatType>(fill.getElementType()) &&
+         fill.getSplatValue<APFloat>().isInfinity() &&
+         fill.getSplatValue<APFloat>().isNegative();
+}
+
+/// GShard top-2's renormalised gate: Div(g, denom) with denom =
+/// Clip(g1 + g2, eps) or Max(g1 + g2, eps); returns g and sets `sum`
+/// (g1 + g2) and `floor` (eps), else null.
+Value keptGate(Value gate, Value &sum, float &floor) {
+  NodeOp div = defNode(gate, "Div");
+  if (!div)
+    return {};
+  Value denom = div.getInputs()[1];
+  NodeOp clamp = defNode(denom, "Clip");
+  Value floorValue;
+  if (clamp && clamp.getInputs().size() == 2) {
+    floorValue = clamp.getInputs()[1];
+    sum = clamp.getInputs()[0];
+  } else if (NodeOp max = defNode(denom, "Max");
+             max && max.getInputs().size() == 2) {
+    for (bool swap : {false, true}) {
+      auto [x, f] = operandsOf(max, swap);
+      if (constantValue(f)) {
+        sum = x;
+        floorValue = f;
+        break;
+      }
+    }
+  }
+  DenseElementsAttr f = floorValue ? constantValue(floorValue) : nullptr;
+  if (!f || !f.isSplat() || !isa<FloatType>(f.getElementType()))
+    return {};
+  floor = f.getSplatValue<APFloat>().convertToFloat();
+  if (!(floor >= 0) || std::isinf(floor))
+    return {};
+  return div.getInputs()[0];
+}
+
+/// Switch Transformer top-1 and GShard top-2 routing with expert capacity
+/// cap, as einsums over one-hot dispatch and combine tensors [T, E, C]:
+///   probs   = Softmax(logits);  ids1 = ArgMax(probs)
+///   ids2    = ArgMax(Where(onehot1, -inf, logits or probs))     (top-2)
+///   loc_j   = CumSum(onehot_j, axis 0) - 1  (+ count of first choices, j=2)
+///   mask_j  = onehot_j * (loc_j < cap)          (drops a full expert's choices)
+///   g_j     = sum_e probs * mask_j;  pos_j = sum_e loc_j * mask_j
+///   gate_j  = g_j (top-1), g_j / max(g1 + g2, eps) (top-2)
+///   combine = sum_j gate_j[:, None, None] * mask_j[:, :, None]
+///                   * one_hot(pos_j, C)[:, None]
 ///   dispatch = combine > 0
 ///   xin = Einsum("tec,th->ech", dispatch, x);  out = experts(xin) [E, C, H]
 ///   y   = Einsum("tec,ech->th", combine, out)          (`root`)
-/// Token t keeps its expert when fewer than cap earlier tokens chose it,
-/// then y[t] = probs[t, e] * expert_e(x[t]), else 0: sy.route with top_k
-/// = 1 and capacity = cap (cap <= C, so every kept token has a slot).
+/// Choice (t, j) keeps its expert when fewer than cap choices queued before
+/// it (all first choices, in token order, then the second ones), and then
+/// y[t] = sum_j gate_j * expert_{ids_j}(x[t]): sy.route with top_k = K,
+/// capacity = cap (cap <= C, so every kept choice has its own slot) and,
+/// for top-2, renormalize_kept = eps. The second ArgMax over masked logits
+/// picks the expert with the second largest probability (softmax is
+/// monotonic); only a tie that rounding creates in the softmax could tell
+/// them apart.
 LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
   std::string a, b, out;
   if (!einsumSubscripts(root, a, b, out))
@@ -1008,76 +1171,83 @@ LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
   if (!x || staticShape(x) != SmallVector<int64_t>{t, yShape->back()})
     return failure();
 
-  // combine = gate[:, None, None] * mask[:, :, None] * slot[:, None, :].
-  SmallVector<Value> factors;
-  int budget = 8;
-  collectFactors(combine, factors, budget);
-  Value gate, mask, slot;
-  for (Value f : factors) {
-    NodeOp unsq = defNode(f, "Unsqueeze");
-    auto axes = unsq ? nodeAxes(unsq, 3) : std::nullopt;
-    if (!axes)
+  // One term per choice: the top-1 product, or Add(first, second).
+  SmallVector<CapacityTerm, 2> terms;
+  if (auto only = matchCapacityTerm(combine)) {
+    terms.push_back(*only);
+  } else if (NodeOp add = defNode(combine, "Add")) {
+    auto t0 = matchCapacityTerm(add.getInputs()[0]);
+    auto t1 = matchCapacityTerm(add.getInputs()[1]);
+    if (!t0 || !t1)
       return failure();
-    Value in = unsq.getInputs()[0];
-    if (*axes == SmallVector<int64_t>{1, 2} && !gate)
-      gate = in;
-    else if (*axes == SmallVector<int64_t>{2} && !mask)
-      mask = in;
-    else if (*axes == SmallVector<int64_t>{1} && !slot)
-      slot = in;
-    else
-      return failure();
-  }
-  if (!gate || !mask || !slot)
+    terms = {*t0, *t1};
+  } else {
     return failure();
+  }
 
-  // mask = onehot(ArgMax(probs), E) * (CumSum(onehot, 0) - 1 < cap).
-  NodeOp maskMul = defNode(mask, "Mul");
-  if (!maskMul)
-    return failure();
-  Value ids, loc;
-  int64_t capacity = 0;
-  for (bool swap : {false, true}) {
-    auto [oneHot, keep] = operandsOf(maskMul, swap);
-    Value candidate = oneHotIds(oneHot, e);
-    NodeOp less = defNode(stripCasts(keep), "Less");
-    NodeOp sub = less ? defNode(less.getInputs()[0], "Sub") : NodeOp();
-    NodeOp cumsum = sub ? defNode(sub.getInputs()[0], "CumSum") : NodeOp();
-    if (!candidate || !cumsum || !isSplatConstant(sub.getInputs()[1], 1.0) ||
-        cumsum.getInputs()[0] != oneHot ||
-        NodeView(cumsum).constantInts(1) != SmallVector<int64_t>{0} ||
-        NodeView(cumsum).intAttr("exclusive", 0) != 0 ||
-        NodeView(cumsum).intAttr("reverse", 0) != 0)
-      continue;
-    DenseElementsAttr cap = constantValue(less.getInputs()[1]);
-    if (!cap || !cap.isSplat() || !isa<FloatType>(cap.getElementType()))
-      continue;
-    double c = cap.getSplatValue<APFloat>().convertToDouble();
-    if (c < 1 || c != std::floor(c) || c > slots)
-      continue;
-    capacity = static_cast<int64_t>(c);
-    ids = candidate;
-    loc = sub.getResult(0);
-    break;
+  // The masks; the first choice is the one whose ids are the ArgMax of the
+  // softmax, the second masks it out.
+  std::optional<CapacityMask> first;
+  size_t firstIndex = 0;
+  for (size_t j = 0; j < terms.size() && !first; ++j) {
+    auto m = matchCapacityMask(terms[j].mask, e, slots, Value());
+    if (m && defNode(argMaxInput(m->ids), "Softmax")) {
+      first = m;
+      firstIndex = j;
+    }
   }
-  NodeOp argmax = ids ? defNode(ids, "ArgMax") : NodeOp();
-  if (!argmax || nodeAxis(argmax, 0, 2) != 1 ||
-      NodeView(argmax).intAttr("keepdims", 1) != 0 ||
-      NodeView(argmax).intAttr("select_last_index", 0) != 0)
+  if (!first)
     return failure();
-  Value probs = argmax.getInputs()[0];
+  Value probs = argMaxInput(first->ids);
   NodeOp softmax = defNode(probs, "Softmax");
-  if (!softmax || !isLastAxisSoftmax(softmax) ||
+  if (!isLastAxisSoftmax(softmax) ||
       staticShape(probs) != SmallVector<int64_t>{t, e})
     return failure();
-  // gate = sum_e probs * mask; slot = one_hot(sum_e loc * mask, C).
-  Value pos = oneHotIds(slot, slots);
-  if (maskedRowSum(gate, mask) != probs || !pos ||
-      maskedRowSum(stripCasts(pos), mask) != loc)
-    return failure();
+  Value logits = softmax.getInputs()[0];
+  SmallVector<CapacityMask, 2> masks{*first};
+  if (terms.size() == 2) {
+    std::swap(terms[0], terms[firstIndex]);
+    auto second = matchCapacityMask(terms[1].mask, e, slots, first->oneHot);
+    Value masked = second ? argMaxInput(second->ids) : Value();
+    if (!masked || second->capacity != first->capacity ||
+        !(isFirstMaskedOut(masked, logits, first->oneHot) ||
+          isFirstMaskedOut(masked, probs, first->oneHot)))
+      return failure();
+    masks.push_back(*second);
+  }
 
-  Routing routing{softmax.getInputs()[0], 1, sy::RoutingMode::softmax_topk,
-                  false, capacity};
+  // Gates and slots: g_j = sum_e probs * mask_j (top-2: over max(g1 + g2,
+  // eps)); slot_j = one_hot(sum_e loc_j * mask_j, C).
+  Routing routing{logits, static_cast<int64_t>(terms.size()),
+                  sy::RoutingMode::softmax_topk, false, first->capacity,
+                  /*renormalizeKept=*/std::nullopt};
+  Value gateSum;
+  for (size_t j = 0; j < terms.size(); ++j) {
+    Value g = terms[j].gate;
+    if (terms.size() == 2) {
+      Value sum;
+      float floor = 0;
+      g = keptGate(g, sum, floor);
+      if (!g || (gateSum && (sum != gateSum || floor != *routing.renormalizeKept)))
+        return failure();
+      gateSum = sum;
+      routing.renormalizeKept = floor;
+    }
+    Value pos = oneHotIds(terms[j].slot, slots);
+    if (maskedRowSum(g, terms[j].mask) != probs || !pos ||
+        maskedRowSum(stripCasts(pos), terms[j].mask) != masks[j].loc)
+      return failure();
+  }
+  if (gateSum) {
+    // g1 + g2, in either order.
+    NodeOp add = defNode(gateSum, "Add");
+    auto [g0, g1] = add ? operandsOf(add, false) : std::pair<Value, Value>();
+    Value want0 = defNode(terms[0].gate, "Div").getInputs()[0];
+    Value want1 = defNode(terms[1].gate, "Div").getInputs()[0];
+    if (!add || !((g0 == want0 && g1 == want1) || (g0 == want1 && g1 == want0)))
+      return failure();
+  }
+
   OpBuilder builder(root);
   collapseStackedBiases(builder, root.getLoc(), *mlp);
   replaceWithSyMoE(builder, root, x, routing, *mlp);

@@ -60,7 +60,8 @@ struct FuseGatingDispatch
           dispatch.getOffsets().getType(), dispatch.getInverse().getType(),
           route.getLogits(), route.getCorrectionBias(), dispatch.getTokens(),
           route.getTopKAttr(), route.getModeAttr(), route.getRenormalizeAttr(),
-          route.getCapacityAttr(), route.getGroupsAttr(),
+          route.getCapacityAttr(), route.getRenormalizeKeptAttr(),
+          route.getGroupsAttr(),
           route.getTopGroupsAttr(), route.getGroupScoreAttr(),
           route.getScaleAttr());
       dispatch.getPermuted().replaceAllUsesWith(fused.getPermuted());

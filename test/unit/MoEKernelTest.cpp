@@ -308,7 +308,7 @@ void checkRoute(const RouteCase &cs, const std::vector<float> &logits,
     sy_ukernel_moe_route_dispatch(
         cs.t, cs.e, cs.k, ip(logits), ip(biasPtr), cs.mode,
         cs.renormalize ? SY_MOE_RENORMALIZE : 0, cs.capacity,
-        bitsOf(cs.scale), ip(ids), ip(weights), fused ? h : 0,
+        bitsOf(cs.scale), 0, ip(ids), ip(weights), fused ? h : 0,
         fused ? rows : 0, fused ? ip(tokens) : 0, fused ? ip(permuted) : 0,
         fused ? ip(offsets) : 0, fused ? ip(inverse) : 0);
     for (int64_t a = 0; a < cs.t * cs.k; ++a) {
@@ -389,7 +389,7 @@ TEST(MoERoute, BiasSelectsButDoesNotWeigh) {
   std::vector<int64_t> ids(1);
   std::vector<float> w(1);
   sy_ukernel_moe_route_dispatch(1, 4, 1, ip(logits), ip(bias),
-                                SY_MOE_SOFTMAX_TOPK, 0, 0, bitsOf(1.f), ip(ids),
+                                SY_MOE_SOFTMAX_TOPK, 0, 0, bitsOf(1.f), 0, ip(ids),
                                 ip(w), 0, 0, 0, 0, 0, 0);
   double z = std::exp(2.0) + std::exp(1.0) + 2.0;
   EXPECT_EQ(ids[0], 1);
@@ -397,7 +397,7 @@ TEST(MoERoute, BiasSelectsButDoesNotWeigh) {
   // Renormalized over k = 1 it is 1, whatever the bias.
   sy_ukernel_moe_route_dispatch(1, 4, 1, ip(logits), ip(bias),
                                 SY_MOE_SOFTMAX_TOPK, SY_MOE_RENORMALIZE, 0,
-                                bitsOf(3.f), ip(ids), ip(w), 0, 0, 0, 0, 0, 0);
+                                bitsOf(3.f), 0, ip(ids), ip(w), 0, 0, 0, 0, 0, 0);
   EXPECT_EQ(ids[0], 1);
   EXPECT_NEAR(w[0], 3.0, 3e-6); // 1 * scale
   // sigmoid_topk with k = 2: weights are sigmoids of the logits.
@@ -405,7 +405,7 @@ TEST(MoERoute, BiasSelectsButDoesNotWeigh) {
   std::vector<float> w2(2);
   std::vector<float> bias2 = {0.f, 0.f, 0.9f, 0.f};
   sy_ukernel_moe_route_dispatch(1, 4, 2, ip(logits), ip(bias2),
-                                SY_MOE_SIGMOID_TOPK, 0, 0, bitsOf(1.f),
+                                SY_MOE_SIGMOID_TOPK, 0, 0, bitsOf(1.f), 0,
                                 ip(ids2), ip(w2), 0, 0, 0, 0, 0, 0);
   // keys: sig(2)=.881, sig(1)=.731, sig(0)+.9=1.4, sig(0)=.5
   EXPECT_EQ(ids2[0], 2);
@@ -431,7 +431,7 @@ TEST(MoERoute, TiesGoToTheLowerId) {
       std::vector<int64_t> ids(t * k);
       std::vector<float> w(t * k);
       sy_ukernel_moe_route_dispatch(t, e, k, ip(logits), 0, mode, 0, 0,
-                                    bitsOf(1.f), ip(ids), ip(w), 0, 0, 0, 0,
+                                    bitsOf(1.f), 0, ip(ids), ip(w), 0, 0, 0, 0,
                                     0, 0);
       for (int64_t i = 0; i < t; ++i)
         for (int64_t j = 0; j < k; ++j)
@@ -449,7 +449,7 @@ TEST(MoERoute, TiesGoToTheLowerId) {
   std::vector<int64_t> ids(1);
   std::vector<float> w(1);
   sy_ukernel_moe_route_dispatch(1, 3, 1, ip(l2), ip(b2), SY_MOE_SIGMOID_TOPK, 0,
-                                0, bitsOf(1.f), ip(ids), ip(w), 0, 0, 0, 0, 0, 0);
+                                0, bitsOf(1.f), 0, ip(ids), ip(w), 0, 0, 0, 0, 0, 0);
   EXPECT_EQ(ids[0], 1);
   EXPECT_NEAR(w[0], 0.5, 1e-7);
 }
@@ -467,7 +467,7 @@ TEST(MoERoute, CapacityIsChoiceMajor) {
   std::vector<int64_t> ids(t * k), offsets(e + 1), inverse(t * k);
   std::vector<float> w(t * k), permuted(t * k * h, kNaN);
   sy_ukernel_moe_route_dispatch(t, e, k, ip(logits), 0, SY_MOE_SOFTMAX_TOPK,
-                                SY_MOE_RENORMALIZE, 3, bitsOf(1.f), ip(ids),
+                                SY_MOE_RENORMALIZE, 3, bitsOf(1.f), 0, ip(ids),
                                 ip(w), h, t * k, ip(tokens), ip(permuted),
                                 ip(offsets), ip(inverse));
   const std::vector<int64_t> wantIds = {0, 1, 0, 1, 0, 1, -1, -1};
@@ -492,10 +492,57 @@ TEST(MoERoute, CapacityIsChoiceMajor) {
   std::vector<int64_t> ids2(4);
   std::vector<float> w2(4);
   sy_ukernel_moe_route_dispatch(2, 3, 2, ip(l2), 0, SY_MOE_TOPK_SOFTMAX, 0, 1,
-                                bitsOf(1.f), ip(ids2), ip(w2), 0, 0, 0, 0, 0, 0);
+                                bitsOf(1.f), 0, ip(ids2), ip(w2), 0, 0, 0, 0, 0, 0);
   EXPECT_EQ(ids2, (std::vector<int64_t>{0, 1, -1, 2}));
   EXPECT_EQ(w2[2], 0.f);
   EXPECT_NEAR(w2[3], 1.0 / (1.0 + std::exp(1.0)), 1e-6);
+}
+
+/// renormalize_kept: GShard top-2's gates divided by the sum of those that
+/// survived dropping, floored.
+TEST(MoERoute, RenormalizeKeptAfterCapacity) {
+  // Capacity 2. First choices: experts 0, 0, 1 (all kept); second choices:
+  // 1 (kept, expert 1's second), 1 (dropped: full), 0 (dropped: full).
+  const std::vector<float> logits = {2.f, 0.f, -1.f, 2.f, 0.f, -1.f,
+                                     0.f, 1.f, -1.f};
+  auto softmax = [&](int64_t row, int64_t col) {
+    double z = 0;
+    for (int64_t c = 0; c < 3; ++c) z += std::exp(double(logits[row * 3 + c]));
+    return std::exp(double(logits[row * 3 + col])) / z;
+  };
+  for (float floor : {1.1920929e-7f, 2.f}) {
+    std::vector<int64_t> ids(6);
+    std::vector<float> w(6);
+    sy_ukernel_moe_route_dispatch(3, 3, 2, ip(logits), 0, SY_MOE_SOFTMAX_TOPK,
+                                  SY_MOE_RENORMALIZE_KEPT, 2, bitsOf(1.f),
+                                  bitsOf(floor), ip(ids), ip(w), 0, 0, 0, 0, 0,
+                                  0);
+    EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 0, -1, 1, -1}));
+    double kept0 = softmax(0, 0) + softmax(0, 1);
+    double d0 = std::max<double>(kept0, floor);
+    EXPECT_NEAR(w[0], softmax(0, 0) / d0, 1e-6) << "floor " << floor;
+    EXPECT_NEAR(w[1], softmax(0, 1) / d0, 1e-6) << "floor " << floor;
+    // One kept gate: 1 below the floor, p / floor above it.
+    EXPECT_NEAR(w[2], softmax(1, 0) / std::max<double>(softmax(1, 0), floor),
+                1e-6);
+    EXPECT_EQ(w[3], 0.f);
+    EXPECT_NEAR(w[4], softmax(2, 1) / std::max<double>(softmax(2, 1), floor),
+                1e-6);
+    EXPECT_EQ(w[5], 0.f);
+  }
+  // Token 1 loses both choices to token 0 (capacity 1): its weights stay
+  // 0 (no 0 / 0); token 0's two gates already sum to 1.
+  const std::vector<float> one = {1.f, 0.f, 1.f, 0.f};
+  std::vector<int64_t> ids(4);
+  std::vector<float> w(4, -1.f);
+  sy_ukernel_moe_route_dispatch(2, 2, 2, ip(one), 0, SY_MOE_SOFTMAX_TOPK,
+                                SY_MOE_RENORMALIZE_KEPT, 1, bitsOf(1.f), 0,
+                                ip(ids), ip(w), 0, 0, 0, 0, 0, 0);
+  EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, -1, -1}));
+  EXPECT_NEAR(w[0], 1.0 / (1.0 + std::exp(-1.0)), 1e-6);
+  EXPECT_NEAR(w[1], 1.0 / (1.0 + std::exp(1.0)), 1e-6);
+  EXPECT_EQ(w[2], 0.f);
+  EXPECT_EQ(w[3], 0.f);
 }
 
 /// Every token on one expert (k = 1) and experts that get no token.
@@ -846,7 +893,7 @@ TEST(MoELayer, RouteDispatchFfnCombine) {
   std::vector<float> weights(t * k), permuted(rows * h), y(rows * 2 * inter),
       act(rows * inter), expertOut(rows * h), out(t * h, kNaN);
   sy_ukernel_moe_route_dispatch(t, e, k, ip(logits), 0, rc.mode,
-                                SY_MOE_RENORMALIZE, rc.capacity, bitsOf(1.f), ip(ids),
+                                SY_MOE_RENORMALIZE, rc.capacity, bitsOf(1.f), 0, ip(ids),
                                 ip(weights), h, rows, ip(x), ip(permuted),
                                 ip(offsets), ip(inverse));
   ASSERT_EQ(ids, want.ids);

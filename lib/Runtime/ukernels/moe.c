@@ -110,6 +110,21 @@ static void applyCapacity(int64_t t, int64_t e, int64_t k, int64_t capacity,
     }
 }
 
+/* GShard top-2's gates renormalised after dropping: each token's weights
+ * (dropped ones are 0) divided by max(their sum, floor); all-zero stays. */
+static void renormalizeKept(int64_t t, int64_t k, float floor, float *w) {
+  for (int64_t i = 0; i < t; ++i) {
+    float sum = 0.f;
+    for (int64_t j = 0; j < k; ++j)
+      sum += w[i * k + j];
+    if (sum == 0.f)
+      continue;
+    float d = sum > floor ? sum : floor;
+    for (int64_t j = 0; j < k; ++j)
+      w[i * k + j] /= d;
+  }
+}
+
 /* Dispatch proper: CSR offsets over experts, stable rows, token copies. */
 static void dispatchRows(int64_t t, int64_t k, int64_t e, int64_t h,
                          int64_t rows, const float *tokens, const int64_t *ids,
@@ -167,7 +182,8 @@ void sy_ukernel_moe_route_dispatch(int64_t t, int64_t e, int64_t k,
                                    intptr_t logits, intptr_t correction_bias,
                                    int64_t mode, int64_t flags,
                                    int64_t capacity, int64_t scale_bits,
-                                   intptr_t ids, intptr_t weights, int64_t h,
+                                   int64_t kept_floor_bits, intptr_t ids,
+                                   intptr_t weights, int64_t h,
                                    int64_t rows, intptr_t tokens,
                                    intptr_t permuted, intptr_t offsets,
                                    intptr_t inverse) {
@@ -185,6 +201,12 @@ void sy_ukernel_moe_route_dispatch(int64_t t, int64_t e, int64_t k,
                w + i * k);
   if (capacity > 0)
     applyCapacity(t, e, k, capacity, id, w, tt.counts);
+  if (flags & SY_MOE_RENORMALIZE_KEPT) {
+    uint32_t floorBits = (uint32_t)kept_floor_bits;
+    float floor;
+    memcpy(&floor, &floorBits, sizeof(floor));
+    renormalizeKept(t, k, floor, w);
+  }
   if (tokens)
     dispatchRows(t, k, e, h, rows, (const float *)tokens, id,
                  (float *)permuted, (int64_t *)offsets, (int64_t *)inverse,

@@ -58,7 +58,7 @@ enum {
   SY_MOE_TOPK_SOFTMAX = 1,
   SY_MOE_SIGMOID_TOPK = 2
 };
-enum { SY_MOE_RENORMALIZE = 1 };
+enum { SY_MOE_RENORMALIZE = 1, SY_MOE_RENORMALIZE_KEPT = 2 };
 enum {
   SY_ACT_IDENTITY = 0,
   SY_ACT_RELU = 1,
@@ -71,7 +71,8 @@ enum {
 
 /* sy.route over logits [t, e] into ids [t, k] (i64) and weights [t, k];
  * correction_bias [e] or 0; capacity 0 for none; scale_bits the f32 bits of
- * the weight scale. When `tokens` is not 0 this is also the sy.dispatch of
+ * the weight scale; with SY_MOE_RENORMALIZE_KEPT in flags, kept_floor_bits
+ * the f32 bits of renormalize_kept's floor. When `tokens` is not 0 this is also the sy.dispatch of
  * those ids (tokens [t, h] into permuted [rows, h], offsets [e + 1],
  * inverse [t, k]): the fused gating + dispatch, which never builds a
  * one-hot tensor. */
@@ -79,7 +80,8 @@ void sy_ukernel_moe_route_dispatch(int64_t t, int64_t e, int64_t k,
                                    intptr_t logits, intptr_t correction_bias,
                                    int64_t mode, int64_t flags,
                                    int64_t capacity, int64_t scale_bits,
-                                   intptr_t ids, intptr_t weights, int64_t h,
+                                   int64_t kept_floor_bits, intptr_t ids,
+                                   intptr_t weights, int64_t h,
                                    int64_t rows, intptr_t tokens,
                                    intptr_t permuted, intptr_t offsets,
                                    intptr_t inverse);

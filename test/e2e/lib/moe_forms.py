@@ -271,35 +271,65 @@ def dense_moe(t, hid, inter, e, k, *, routing="softmax_topk", renorm=True,
     return model, {"x": p.x}, reference
 
 
-def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
-               slots=None, dispatch="greater", gate_bias=None, seed=0):
-    """The Switch Transformer / GShard einsum form, top-1 with expert
-    capacity, as torch exports it: ArgMax of the softmax, one-hot, CumSum
-    positions, a capacity mask, [T, E, C] combine and dispatch tensors, and
-    einsums for dispatch, the batched expert GEMMs and combine. A token
-    whose expert already holds `capacity` earlier tokens is dropped (its
-    output is 0). `slots` (C, default capacity) sizes the slot axis;
-    `dispatch` builds the 0/1 dispatch tensor as combine > 0 ("greater")
-    or as a cast to bool ("bool")."""
+def switch_moe(t, hid, inter, e, capacity, *, k=1, act="relu", bias=False,
+               slots=None, dispatch="greater", gate_bias=None, second="logits",
+               clamp="clip", seed=0):
+    """The Switch Transformer (k = 1) / GShard (k = 2) einsum form with
+    expert capacity, as torch exports it: ArgMax of the softmax, one-hot,
+    CumSum positions, a capacity mask, [T, E, C] combine and dispatch
+    tensors, and einsums for dispatch, the batched expert GEMMs and
+    combine. A choice whose expert already holds `capacity` earlier ones is
+    dropped. `slots` (C, default capacity) sizes the slot axis; `dispatch`
+    builds the 0/1 dispatch tensor as combine > 0 ("greater") or as a cast
+    to bool ("bool").
+
+    k = 2 is fairseq's / Tutel's / DeepSpeed's top2gating: the second
+    expert is the ArgMax of the logits (`second` = "logits", or of the
+    probabilities, "probs") with the first masked to -inf; second choices
+    queue behind all first choices (their CumSum is offset by the first
+    choices' counts); the two kept gates are renormalised after dropping by
+    max(g1 + g2, eps), eps = float32's, as Clip (`clamp` = "clip") or Max
+    ("max")."""
     slots = slots or capacity
     p = _Experts(t, hid, inter, e, act, bias, gate_bias, seed)
 
     g = Graph()
     f32 = lambda v: g.const(np.array(v, np.float32))
+    eps = float(np.finfo(np.float32).eps)
 
     logits = g.node("Gemm", ["x", g.const(p.wg), g.const(p.bg)], transB=1)
     probs = g.node("Softmax", [logits], axis=-1)
-    mask = _torch_one_hot(g, g.node("ArgMax", [probs], axis=-1, keepdims=0), e)
-    loc = g.node("Sub", [g.node("CumSum", [mask, g.const(np.array(0, np.int64))]), f32(1)])
-    mask = g.node("Mul", [mask, g.node("Cast", [g.node("Less", [loc, f32(capacity)])],
-                                       to=T.FLOAT)])
-    gate = g.node("ReduceSum", [g.node("Mul", [probs, mask]), g.axes(-1)], keepdims=0)
-    pos = g.node("Cast", [g.node("ReduceSum", [g.node("Mul", [loc, mask]), g.axes(-1)],
-                                 keepdims=0)], to=T.INT64)
-    combine = g.node("Mul", [
-        g.node("Mul", [g.node("Unsqueeze", [gate, g.axes(1, 2)]),
-                       g.node("Unsqueeze", [mask, g.axes(2)])]),
-        g.node("Unsqueeze", [_torch_one_hot(g, pos, slots), g.axes(1)])])
+    onehots = [_torch_one_hot(g, g.node("ArgMax", [probs], axis=-1, keepdims=0), e)]
+    if k == 2:
+        src = logits if second == "logits" else probs
+        masked = g.node("Where", [g.node("Cast", [onehots[0]], to=T.BOOL),
+                                  f32(-np.inf), src])
+        onehots.append(_torch_one_hot(g, g.node("ArgMax", [masked], axis=-1, keepdims=0), e))
+    terms = []
+    for j, onehot in enumerate(onehots):
+        loc = g.node("Sub", [g.node("CumSum", [onehot, g.const(np.array(0, np.int64))]),
+                             f32(1)])
+        if j == 1:   # behind every first choice
+            loc = g.node("Add", [loc, g.node("ReduceSum", [onehots[0], g.axes(0)],
+                                             keepdims=1)])
+        mask = g.node("Mul", [onehot, g.node("Cast", [g.node("Less", [loc, f32(capacity)])],
+                                             to=T.FLOAT)])
+        gate = g.node("ReduceSum", [g.node("Mul", [probs, mask]), g.axes(-1)], keepdims=0)
+        pos = g.node("Cast", [g.node("ReduceSum", [g.node("Mul", [loc, mask]), g.axes(-1)],
+                                     keepdims=0)], to=T.INT64)
+        terms.append((gate, mask, pos))
+    if k == 2:
+        total = g.node("Add", [terms[0][0], terms[1][0]])
+        denom = (g.node("Clip", [total, f32(eps)]) if clamp == "clip"
+                 else g.node("Max", [total, f32(eps)]))
+        terms = [(g.node("Div", [gate, denom]), mask, pos) for gate, mask, pos in terms]
+    combine = None
+    for gate, mask, pos in terms:
+        term = g.node("Mul", [
+            g.node("Mul", [g.node("Unsqueeze", [gate, g.axes(1, 2)]),
+                           g.node("Unsqueeze", [mask, g.axes(2)])]),
+            g.node("Unsqueeze", [_torch_one_hot(g, pos, slots), g.axes(1)])])
+        combine = term if combine is None else g.node("Add", [combine, term])
     if dispatch == "greater":
         disp = g.node("Cast", [g.node("Greater", [combine, f32(0)])], to=T.FLOAT)
     else:
@@ -317,12 +347,24 @@ def switch_moe(t, hid, inter, e, capacity, *, act="relu", bias=False,
         logits64 = p.logits64()
         probs64 = np.exp(logits64 - logits64.max(1, keepdims=True))
         probs64 /= probs64.sum(1, keepdims=True)
-        y, used = np.zeros((t, hid)), np.zeros(e, int)
+        # Choices in descending probability (ties: lower id), visited
+        # choice-major against the capacity.
+        chosen = np.argsort(-probs64, axis=1, kind="stable")[:, :k]
+        kept = np.zeros((t, k), bool)
+        used = np.zeros(e, int)
+        for j in range(k):
+            for i in range(t):
+                if used[chosen[i, j]] < capacity:
+                    used[chosen[i, j]] += 1
+                    kept[i, j] = True
+        y = np.zeros((t, hid))
         for i in range(t):
-            j = int(np.argmax(probs64[i]))
-            used[j] += 1
-            if used[j] <= capacity:
-                y[i] = probs64[i, j] * p.reference(x64[i], j)
+            gates = [probs64[i, chosen[i, j]] if kept[i, j] else 0.0 for j in range(k)]
+            if k == 2 and sum(gates) > 0:
+                gates = [gv / max(sum(gates), eps) for gv in gates]
+            for j in range(k):
+                if kept[i, j]:
+                    y[i] += gates[j] * p.reference(x64[i], chosen[i, j])
         return y
 
     return model, {"x": p.x}, reference
