@@ -4,7 +4,7 @@ side by side in one run, with the machine's measured ceilings.
 
     python3 bench/moe_bench.py [--tokens 1,8,256,1024] [--hidden 1024]
         [--inter 1024] [--experts 8] [--top-k 2] [--runs 20] [--threads 2]
-        [--rounds 3] [--forms contrib,dense,dense_shared,einsum,loop]
+        [--rounds 3] [--forms contrib,dense,dense_shared,einsum,gshard,loop]
         [--markdown FILE]
 
 Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
@@ -19,11 +19,15 @@ Forms (issue 12; each raised to sy.route/dispatch/grouped_matmul/combine):
                 computes every expert, Switchyard the routed ones.
   dense_shared  the same plus a shared SiLU expert (FFN --inter) on every
                 token, which both compute densely.
-  einsum        the Switch/GShard einsum form, top-1 (whatever --top-k
-                says) with capacity ceil(1.25 T / E) (GShard's usual
-                factor): one-hot [T, E, C] dispatch/combine tensors and
-                einsums, SwiGLU experts; ONNX Runtime runs the einsums on
-                every slot, Switchyard the kept tokens.
+  einsum        the Switch einsum form, top-1 (whatever --top-k says) with
+                capacity ceil(1.25 T / E) (the usual factor): one-hot
+                [T, E, C] dispatch/combine tensors and einsums, SwiGLU
+                experts; ONNX Runtime runs the einsums on every slot,
+                Switchyard the kept tokens.
+  gshard        the GShard einsum form, top-2 (fairseq's top2gating: second
+                expert from the masked logits, gates renormalised after
+                dropping) with capacity ceil(1.25 * 2T / E); otherwise as
+                einsum.
   loop          Hugging Face's per-expert loop (Mixtral's block as torch
                 exports it: NonZero of each expert's mask, GatherND of its
                 tokens, SwiGLU expert as three Gemms, ScatterND add): ONNX
@@ -143,9 +147,27 @@ def einsum_model(tokens, hidden, inter, experts):
     return model, inputs, flops, nbytes
 
 
+def gshard_model(tokens, hidden, inter, experts):
+    capacity = -(-5 * 2 * tokens // (4 * experts))   # ceil(1.25 * 2T / E)
+    model, inputs, _ = switch_moe(tokens, hidden, inter, experts, capacity, k=2,
+                                  act="swiglu", seed=tokens)
+    # Choice-major capacity over the top-2 choices (the routed work).
+    logits = router_logits(model, inputs)
+    chosen = np.argsort(-logits, axis=1, kind="stable")[:, :2]
+    used = np.zeros(experts, int)
+    for j in range(2):
+        for e in chosen[:, j]:
+            used[e] += used[e] < capacity
+    flops = 2.0 * used.sum() * 3 * hidden * inter
+    nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter
+    return model, inputs, flops, nbytes
+
+
 def build(form, tokens, args, rng):
     if form == "einsum":
         return einsum_model(tokens, args.hidden, args.inter, args.experts)
+    if form == "gshard":
+        return gshard_model(tokens, args.hidden, args.inter, args.experts)
     if form == "contrib":
         return contrib_model(tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
     if form == "loop":
@@ -164,7 +186,7 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--forms", default="contrib,dense,dense_shared,einsum,loop")
+    ap.add_argument("--forms", default="contrib,dense,dense_shared,einsum,gshard,loop")
     ap.add_argument("--markdown", help="append the table to this file")
     args = ap.parse_args()
 

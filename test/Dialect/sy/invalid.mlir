@@ -41,6 +41,15 @@ func.func @route_capacity_zero(%l: tensor<16x8xf32>) {
 
 // -----
 
+// renormalize_kept's floor is finite and not negative.
+func.func @route_renormalize_kept_negative(%l: tensor<16x8xf32>) {
+  // expected-error @+1 {{expected a finite renormalize_kept floor >= 0, got -1.000000e+00}}
+  %ids, %w = sy.route %l top_k = 2 mode = softmax_topk capacity = 4 renormalize_kept = -1.0 : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+  return
+}
+
+// -----
+
 // groups is a positive integer (ODS IntPositive).
 func.func @route_groups_zero(%l: tensor<16x8xf32>) {
   // expected-error @+1 {{attribute 'groups' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}

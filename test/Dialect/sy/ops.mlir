@@ -26,6 +26,14 @@ func.func @route_capacity(%logits: tensor<32x4xbf16>) -> (tensor<32x1xi64>, tens
   return %ids, %w : tensor<32x1xi64>, tensor<32x1xbf16>
 }
 
+// GShard top-2: gates renormalised after dropping, floored at eps.
+// CHECK-LABEL: func @route_renormalize_kept
+// CHECK: sy.route %{{.*}} top_k = 2 mode = softmax_topk capacity = 5 renormalize_kept = 1.1920929E-7 : tensor<32x4xf32>
+func.func @route_renormalize_kept(%logits: tensor<32x4xf32>) -> (tensor<32x2xi64>, tensor<32x2xf32>) {
+  %ids, %w = sy.route %logits top_k = 2 mode = softmax_topk capacity = 5 renormalize_kept = 1.1920929E-7 : tensor<32x4xf32> -> tensor<32x2xi64>, tensor<32x2xf32>
+  return %ids, %w : tensor<32x2xi64>, tensor<32x2xf32>
+}
+
 // CHECK-LABEL: func @dispatch
 // CHECK: sy.dispatch %{{.*}}, %{{.*}} num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
 func.func @dispatch(%x: tensor<16x64xf32>, %ids: tensor<16x2xi64>) -> (tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>) {

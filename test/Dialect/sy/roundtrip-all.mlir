@@ -4,7 +4,7 @@
 // RUN: grep -v '^//' %s | diff - %t
 module {
   func.func @moe(%arg0: tensor<16x64xf32>, %arg1: tensor<16x8xf32>, %arg2: tensor<8xf32>, %arg3: tensor<8x64x256xf32>, %arg4: tensor<8x256xf32>, %arg5: tensor<8x64x128xf32>) -> tensor<16x64xf32> {
-    %expert_ids, %weights = sy.route %arg1 correction_bias %arg2 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+    %expert_ids, %weights = sy.route %arg1 correction_bias %arg2 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 renormalize_kept = 1.000000e-03 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
     %permuted, %offsets, %inverse = sy.dispatch %arg0, %expert_ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
     %0 = sy.grouped_matmul %permuted, %arg3 offsets %offsets bias %arg4 activation = swiglu : tensor<32x64xf32>, tensor<8x64x256xf32>, tensor<9xi64>, tensor<8x256xf32> -> tensor<32x128xf32>
     %1 = sy.grouped_matmul %0, %arg5 offsets %offsets rhs_transposed tiles 24 x 64 : tensor<32x128xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x64xf32>
@@ -12,7 +12,7 @@ module {
     return %2 : tensor<16x64xf32>
   }
   func.func @moe_fused(%arg0: tensor<16x64xf32>, %arg1: tensor<16x8xf32>, %arg2: tensor<8xf32>) -> (tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>) {
-    %expert_ids, %weights, %permuted, %offsets, %inverse = sy.route_dispatch %arg1 correction_bias %arg2 tokens %arg0 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+    %expert_ids, %weights, %permuted, %offsets, %inverse = sy.route_dispatch %arg1 correction_bias %arg2 tokens %arg0 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 renormalize_kept = 1.000000e-03 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
     return %expert_ids, %weights, %permuted, %offsets, %inverse : tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
   }
   func.func @pyr(%arg0: tensor<1x8x13x13xf32>) -> (tensor<1x8x1x1xf32>, tensor<1x8x6x6xf32>, tensor<1x8x7x7xf32>, tensor<1x8x7x7xf32>) {

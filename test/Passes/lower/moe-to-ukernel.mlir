@@ -3,7 +3,7 @@
 // call; constant expert weights are prepacked into 32-column panels.
 // RUN: switchyard-opt %s --split-input-file --verify-diagnostics --sy-lower-moe-to-ukernel | FileCheck %s
 
-// CHECK-DAG: func.func private @sy_ukernel_moe_route_dispatch(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-DAG: func.func private @sy_ukernel_moe_route_dispatch(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func @fused_gating_dispatch
 // CHECK-DAG: %[[T:.*]] = arith.constant 16 : i64
 // CHECK-DAG: %[[E:.*]] = arith.constant 8 : i64
@@ -14,7 +14,7 @@
 // CHECK-DAG: %[[ONE:.*]] = arith.constant 1065353216 : i64
 // CHECK-DAG: %[[IDS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<16x2xi64>
 // CHECK-DAG: %[[ROWS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<32x64xf32>
-// CHECK: call @sy_ukernel_moe_route_dispatch(%[[T]], %[[E]], %[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %[[RENORM]], %{{.*}}, %[[ONE]], %{{.*}}, %{{.*}}, %[[H]], %[[R]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK: call @sy_ukernel_moe_route_dispatch(%[[T]], %[[E]], %[[K]], %{{.*}}, %{{.*}}, %{{.*}}, %[[RENORM]], %{{.*}}, %[[ONE]], %{{.*}}, %{{.*}}, %{{.*}}, %[[H]], %[[R]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}})
 // CHECK-NOT: call
 // CHECK: bufferization.to_tensor %[[IDS]] restrict writable
 // CHECK: bufferization.to_tensor %[[ROWS]] restrict writable
@@ -27,13 +27,14 @@ func.func @fused_gating_dispatch(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>) ->
 // -----
 
 // An unfused route is called alone (tokens 0) and each dispatch gets its
-// own call.
+// own call. Mode sigmoid_topk (2), flags renormalize_kept (2), capacity 4,
+// then the f32 bits of the scale 2.5 and of the floor 1.0.
 // CHECK-LABEL: func @two_dispatches
-// CHECK: call @sy_ukernel_moe_route_dispatch
+// CHECK: call @sy_ukernel_moe_route_dispatch(%c16_i64{{(_[0-9]+)?}}, %c8_i64{{(_[0-9]+)?}}, %c2_i64{{(_[0-9]+)?}}, %{{.*}}, %c0_i64{{(_[0-9]+)?}}, %c2_i64{{(_[0-9]+)?}}, %c2_i64{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c1075838976_i64{{(_[0-9]+)?}}, %c1065353216_i64{{(_[0-9]+)?}},
 // CHECK: call @sy_ukernel_moe_dispatch
 // CHECK: call @sy_ukernel_moe_dispatch
 func.func @two_dispatches(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>) -> (tensor<32x64xf32>, tensor<32x64xf32>) {
-  %ids, %w = sy.route %l top_k = 2 mode = sigmoid_topk capacity = 4 scale = 2.5 : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+  %ids, %w = sy.route %l top_k = 2 mode = sigmoid_topk capacity = 4 renormalize_kept = 1.0 scale = 2.5 : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
   %r0, %o0, %i0 = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
   %r1, %o1, %i1 = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
   return %r0, %r1 : tensor<32x64xf32>, tensor<32x64xf32>

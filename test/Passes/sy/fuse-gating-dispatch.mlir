@@ -6,13 +6,13 @@
 // Every attribute of the route is kept; the weights and ids feed the
 // combine from the fused op.
 // CHECK-LABEL: func @fuse
-// CHECK: %[[IDS:.*]], %[[W:.*]], %[[ROWS:.*]], %[[OFF:.*]], %[[INV:.*]] = sy.route_dispatch %arg1 tokens %arg0 top_k = 2 mode = sigmoid_topk renormalize capacity = 4 scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
+// CHECK: %[[IDS:.*]], %[[W:.*]], %[[ROWS:.*]], %[[OFF:.*]], %[[INV:.*]] = sy.route_dispatch %arg1 tokens %arg0 top_k = 2 mode = sigmoid_topk renormalize capacity = 4 renormalize_kept = 1.000000e-03 scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
 // CHECK-NOT: sy.route %
 // CHECK-NOT: sy.dispatch
 // CHECK: sy.grouped_matmul %[[ROWS]], %arg2 offsets %[[OFF]]
 // CHECK: sy.combine %{{.*}}, %[[INV]], %[[W]]
 func.func @fuse(%x: tensor<16x64xf32>, %l: tensor<16x8xf32>, %w1: tensor<8x64x64xf32>) -> tensor<16x64xf32> {
-  %ids, %w = sy.route %l top_k = 2 mode = sigmoid_topk renormalize capacity = 4 scale = 2.5 : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
+  %ids, %w = sy.route %l top_k = 2 mode = sigmoid_topk renormalize capacity = 4 renormalize_kept = 1.0e-3 scale = 2.5 : tensor<16x8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>
   %rows, %off, %inv = sy.dispatch %x, %ids num_experts = 8 : tensor<16x64xf32>, tensor<16x2xi64> -> tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
   %h = sy.grouped_matmul %rows, %w1 offsets %off : tensor<32x64xf32>, tensor<8x64x64xf32>, tensor<9xi64> -> tensor<32x64xf32>
   %y = sy.combine %h, %inv, %w : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32> -> tensor<16x64xf32>
