@@ -36,13 +36,18 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
       Slice or Gather columns). Experts: relu, gelu (erf or tanh), silu
       (`z * Sigmoid(z)`), identity, or SwiGLU `silu(gate(x)) * up(x)`. A
       shared expert added to the sum stays as it is.
-    * The Switch/GShard einsum form, top-1 with capacity: ArgMax of the
-      softmax, one-hot, CumSum positions compared with the capacity,
-      `[T, E, C]` combine (gate × mask × slot one-hot) and dispatch
-      (`combine > 0`) tensors, Einsum dispatch `tec,th->ech`, batched
-      expert Einsums (or MatMuls), Einsum combine `tec,ech->th`. It
-      becomes `sy.route ... top_k = 1 capacity = C`: dropped tokens give 0,
-      as in the original.
+    * The Switch (top-1) and GShard (top-2) einsum forms with capacity:
+      ArgMax of the softmax, one-hot, CumSum positions compared with the
+      capacity, `[T, E, C]` combine (gate × mask × slot one-hot, one term
+      per choice) and dispatch (`combine > 0`) tensors, Einsum dispatch
+      `tec,th->ech`, batched expert Einsums (or MatMuls), Einsum combine
+      `tec,ech->th`. Top-1 becomes `sy.route ... top_k = 1 capacity = C`:
+      dropped tokens give 0, as in the original. Top-2 is fairseq's /
+      Tutel's / DeepSpeed's top2gating: the second ArgMax over the logits
+      (or probabilities) with the first choice masked to -inf, its
+      positions queued behind all first choices, both gates divided by
+      `Clip`/`Max(g1 + g2, eps)`; it becomes `sy.route ... top_k = 2
+      capacity = C renormalize_kept = eps`.
     * The per-expert loop of Hugging Face's Mixtral/Qwen-MoE blocks as
       torch exports it: a chain of ScatterND(add)s from a zero `[T, H]`
       constant, one per expert, each adding `expert_e(x[tok]) *
@@ -52,7 +57,6 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
       GatherND, the weight with GatherND, and the experts are Gemm or
       MatMul+Add subgraphs with constant weights (stacked at raise time).
       The data-dependent token counts disappear with the loop.
-    Not raised yet: GShard's top-2 einsum form.
 
     Before:
     ```mlir

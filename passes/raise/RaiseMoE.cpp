@@ -7,7 +7,7 @@
 //   raiseDenseMaskedMoE          every expert computed as batched GEMMs and
 //                                summed under a top-k-sparse [T, E] mask
 //   raiseUnrolledDenseMaskedMoE  the same with one subgraph per expert
-//   raiseEinsumCapacityMoE       Switch/GShard top-1 einsums with capacity
+//   raiseEinsumCapacityMoE       Switch top-1 / GShard top-2 einsums, capacity
 //   raiseExpertLoopMoE           Hugging Face's loop over experts: NonZero
 //                                of each expert's mask, Gather, expert MLP,
 //                                ScatterND add
