@@ -127,9 +127,23 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
+  // --help lists ours and MLIR's (--mlir-print-ir-after-all, --mlir-timing,
+  // ...); the hundreds of LLVM backend options libLLVM registers (x86,
+  // aarch64, spirv, ...) still work but only --help-hidden lists them.
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    bool shown =
+        option->ArgStr.starts_with("mlir-") ||
+        llvm::any_of(option->Categories, [](cl::OptionCategory *c) {
+          return c == &compileCategory || c->getName() == "Generic Options";
+        });
+    if (!shown && option->getOptionHiddenFlag() == cl::NotHidden)
+      option->setHiddenFlag(cl::Hidden);
+  }
   cl::ParseCommandLineOptions(
       argc, argv,
-      "Switchyard: compile an ONNX model to a standalone shared library\n");
+      "Switchyard: compile an ONNX model to a standalone shared library\n\n"
+      "  LLVM's code generation options work too; --help-hidden lists them.\n");
 
   if (optLevel < '0' || optLevel > '3') {
     llvm::WithColor::error(llvm::errs(), "switchyard-compile")
