@@ -1222,6 +1222,7 @@ LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
                   sy::RoutingMode::softmax_topk, false, first->capacity,
                   /*renormalizeKept=*/std::nullopt};
   Value gateSum;
+  SmallVector<Value, 2> gates; // g_j, before any renormalisation
   for (size_t j = 0; j < terms.size(); ++j) {
     Value g = terms[j].gate;
     if (terms.size() == 2) {
@@ -1237,14 +1238,14 @@ LogicalResult raiseEinsumCapacityMoE(NodeOp root) {
     if (maskedRowSum(g, terms[j].mask) != probs || !pos ||
         maskedRowSum(stripCasts(pos), terms[j].mask) != masks[j].loc)
       return failure();
+    gates.push_back(g);
   }
   if (gateSum) {
-    // g1 + g2, in either order.
+    // The floored sum is g1 + g2, in either order.
     NodeOp add = defNode(gateSum, "Add");
-    auto [g0, g1] = add ? operandsOf(add, false) : std::pair<Value, Value>();
-    Value want0 = defNode(terms[0].gate, "Div").getInputs()[0];
-    Value want1 = defNode(terms[1].gate, "Div").getInputs()[0];
-    if (!add || !((g0 == want0 && g1 == want1) || (g0 == want1 && g1 == want0)))
+    if (!add || !std::is_permutation(gates.begin(), gates.end(),
+                                     add.getInputs().begin(),
+                                     add.getInputs().end()))
       return failure();
   }
 
