@@ -63,7 +63,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "test", "e2e", "lib"))
 from moe_forms import dense_moe, loop_moe, switch_moe  # noqa: E402
-from run_bench import cpu_name, time_ort, time_switchyard  # noqa: E402
+from run_bench import cpu_name, print_table, time_ort, time_switchyard  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -136,26 +136,16 @@ def dense_model(tokens, hidden, inter, experts, k, shared):
     return model, inputs, flops, nbytes
 
 
-def einsum_model(tokens, hidden, inter, experts):
-    capacity = -(-5 * tokens // (4 * experts))   # ceil(1.25 T / E)
-    model, inputs, _ = switch_moe(tokens, hidden, inter, experts, capacity,
+def capacity_model(tokens, hidden, inter, experts, k):
+    """The einsum form, Switch top-1 or GShard top-2, with capacity
+    ceil(1.25 * k * T / E); the routed work is what the choice-major
+    capacity keeps."""
+    capacity = -(-5 * k * tokens // (4 * experts))
+    model, inputs, _ = switch_moe(tokens, hidden, inter, experts, capacity, k=k,
                                   act="swiglu", seed=tokens)
-    chosen = np.argmax(router_logits(model, inputs), axis=1)
-    kept = sum(min(capacity, int((chosen == j).sum())) for j in range(experts))
-    flops = 2.0 * kept * 3 * hidden * inter
-    nbytes = len(np.unique(chosen)) * 4 * 3 * hidden * inter
-    return model, inputs, flops, nbytes
-
-
-def gshard_model(tokens, hidden, inter, experts):
-    capacity = -(-5 * 2 * tokens // (4 * experts))   # ceil(1.25 * 2T / E)
-    model, inputs, _ = switch_moe(tokens, hidden, inter, experts, capacity, k=2,
-                                  act="swiglu", seed=tokens)
-    # Choice-major capacity over the top-2 choices (the routed work).
-    logits = router_logits(model, inputs)
-    chosen = np.argsort(-logits, axis=1, kind="stable")[:, :2]
+    chosen = np.argsort(-router_logits(model, inputs), axis=1, kind="stable")[:, :k]
     used = np.zeros(experts, int)
-    for j in range(2):
+    for j in range(k):
         for e in chosen[:, j]:
             used[e] += used[e] < capacity
     flops = 2.0 * used.sum() * 3 * hidden * inter
@@ -164,10 +154,9 @@ def gshard_model(tokens, hidden, inter, experts):
 
 
 def build(form, tokens, args, rng):
-    if form == "einsum":
-        return einsum_model(tokens, args.hidden, args.inter, args.experts)
-    if form == "gshard":
-        return gshard_model(tokens, args.hidden, args.inter, args.experts)
+    if form in ("einsum", "gshard"):
+        return capacity_model(tokens, args.hidden, args.inter, args.experts,
+                              1 if form == "einsum" else 2)
     if form == "contrib":
         return contrib_model(tokens, args.hidden, args.inter, args.experts, args.top_k, rng)
     if form == "loop":
@@ -239,10 +228,7 @@ def main():
         lines.append(f"| {form} | {tokens} | {sy:.3f} | {ort_ms:.3f} | {ort_ms / sy:.2f}x "
                      f"| {gflops:.0f} ({100 * gflops / peak:.0f}%) | {nbytes >> 20} "
                      f"| {gbs:.1f} ({100 * gbs / same:.0f}% of {same:.1f}) | {agree} |")
-    print("\n".join(lines))
-    if args.markdown:
-        with open(args.markdown, "a") as f:
-            f.write("\n" + "\n".join(lines) + "\n")
+    print_table(lines, args.markdown)
 
 
 if __name__ == "__main__":

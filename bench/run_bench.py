@@ -181,6 +181,14 @@ def cpu_name():
     return platform.processor() or "unknown CPU"
 
 
+def print_table(lines, markdown=None):
+    """Prints a result table and appends it to the file `markdown`, if any."""
+    print("\n".join(lines))
+    if markdown:
+        with open(markdown, "a") as f:
+            f.write("\n" + "\n".join(lines) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", default=",".join(CASES))
@@ -213,10 +221,7 @@ def main():
         sy_s = f"{sy:.3f}" if sy is not None else f"failed: {err}"
         iree_s = f"{iree:.3f}" if iree is not None else "n/a"
         lines.append(f"| {name} | {sy_s} | {ort_ms:.3f} | {iree_s} | {ratio} | {agree} |")
-    print("\n".join(lines))
-    if args.markdown:
-        with open(args.markdown, "a") as f:
-            f.write("\n" + "\n".join(lines) + "\n")
+    print_table(lines, args.markdown)
 
 
 if __name__ == "__main__":
