@@ -238,6 +238,22 @@ LogicalResult RouteDispatchOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// DispatchWeightsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DispatchWeightsOp::verify() {
+  Operation *op = getOperation();
+  ArrayRef<int64_t> inverse, out;
+  return failure(
+      failed(checkRank(op, "inverse", getInverse(), 2, "[tokens, top_k]",
+                       inverse)) ||
+      failed(checkShape(op, "weights", getWeights(), inverse)) ||
+      failed(checkRank(op, "result", getResult(), 1, "[rows]", out)) ||
+      failed(checkSameElementType(op, "result", getResult(), "weights",
+                                  getWeights())));
+}
+
+//===----------------------------------------------------------------------===//
 // GroupedMatmulOp
 //===----------------------------------------------------------------------===//
 
@@ -277,6 +293,12 @@ LogicalResult GroupedMatmulOp::verify() {
         failed(checkSameElementType(op, "bias", getBias(), "lhs", getLhs())))
       return failure();
   }
+  if (getRowScale()) {
+    if (failed(checkShape(op, "row_scale", getRowScale(), {lhs[0]})) ||
+        failed(checkSameElementType(op, "row_scale", getRowScale(), "lhs",
+                                    getLhs())))
+      return failure();
+  }
   int64_t outCols = nDim;
   if (isGated() && !ShapedType::isDynamic(nDim)) {
     if (nDim % 2 != 0)
@@ -300,9 +322,10 @@ LogicalResult CombineOp::verify() {
                        rows)) ||
       failed(checkRank(op, "inverse", getInverse(), 2, "[tokens, top_k]",
                        inverse)) ||
-      failed(checkShape(op, "weights", getWeights(), inverse)) ||
-      failed(checkSameElementType(op, "weights", getWeights(), "expert_out",
-                                  getExpertOut())) ||
+      (getWeights() &&
+       (failed(checkShape(op, "weights", getWeights(), inverse)) ||
+        failed(checkSameElementType(op, "weights", getWeights(), "expert_out",
+                                    getExpertOut())))) ||
       failed(checkShape(op, "result", getResult(), {inverse[0], rows[1]})) ||
       failed(checkSameElementType(op, "result", getResult(), "expert_out",
                                   getExpertOut())))

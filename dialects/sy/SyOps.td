@@ -177,7 +177,35 @@ def Sy_RouteDispatchOp : Sy_Op<"route_dispatch"> {
   }];
 }
 
-def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
+def Sy_DispatchWeightsOp : Sy_Op<"dispatch_weights"> {
+  let summary = "routing weights in dispatched row order";
+  let description = [{
+    With `inverse [T, K]` from `sy.dispatch` (or `sy.route_dispatch`) and
+    the routing `weights [T, K]`, the weight of each dispatched row:
+
+        out[inverse[t, j]] = weights[t, j]  for 0 <= inverse[t, j] < R
+
+    and 0 for the rows no assignment names. `inverse` must name each row at
+    most once (a dispatch's does). The `row_scale` of a `sy.grouped_matmul`
+    whose rows `sy.combine` then sums unweighted.
+
+    ```mlir
+    %s = sy.dispatch_weights %inverse, %w
+        : tensor<16x2xi64>, tensor<16x2xf32> -> tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins
+    Sy_IndexTensor:$inverse,
+    Sy_FloatTensor:$weights
+  );
+  let results = (outs Sy_FloatTensor:$result);
+  let assemblyFormat = [{
+    $inverse `,` $weights attr-dict `:` type($inverse) `,` type($weights)
+    `->` type($result)
+  }];
+}
+
+def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul", [AttrSizedOperandSegments]> {
   let summary = "one GEMM per expert over ragged row groups";
   let description = [{
     `lhs [M, K]` holds rows grouped by expert: rows `[offsets[e],
@@ -188,6 +216,11 @@ def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
 
         y[r, n]   = sum_k lhs[r, k] * W_e[k, n] + bias[e, n]   (bias optional)
         out[r, :] = act(y[r, :])
+
+    With `row_scale [M]` the epilogue also scales each row after the
+    activation: `out[r, :] = row_scale[r] * act(y[r, :])` (how
+    `sy-tile-grouped-matmul` folds the routing weights of `sy.combine` into
+    the second GEMM).
 
     Rows outside `[offsets[0], offsets[E])` are 0. Activations:
     `identity`; `relu` `max(y, 0)`; `gelu` `0.5 y (1 + erf(y / sqrt 2))`;
@@ -207,6 +240,10 @@ def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
            activation = swiglu
         : tensor<32x64xf32>, tensor<8x64x256xf32>, tensor<9xi64>,
           tensor<8x256xf32> -> tensor<32x128xf32>
+    %y = sy.grouped_matmul %h, %w2 offsets %offsets
+           row_scale(%s : tensor<32xf32>)
+        : tensor<32x128xf32>, tensor<8x128x64xf32>, tensor<9xi64>
+          -> tensor<32x64xf32>
     ```
   }];
   let arguments = (ins
@@ -214,6 +251,7 @@ def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
     Sy_FloatTensor:$rhs,
     Sy_IndexTensor:$offsets,
     Optional<Sy_FloatTensor>:$bias,
+    Optional<Sy_FloatTensor>:$row_scale,
     UnitAttr:$rhs_transposed,
     DefaultValuedAttr<Sy_Activation, "::switchyard::sy::Activation::identity">:$activation,
     OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$tile_rows,
@@ -222,6 +260,7 @@ def Sy_GroupedMatmulOp : Sy_Op<"grouped_matmul"> {
   let results = (outs Sy_FloatTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `offsets` $offsets (`bias` $bias^)?
+    (`row_scale` `(` $row_scale^ `:` type($row_scale) `)`)?
     (`rhs_transposed` $rhs_transposed^)? (`activation` `=` $activation^)?
     (`tiles` $tile_rows^ `x` $tile_cols)?
     attr-dict `:` type($lhs) `,` type($rhs) `,` type($offsets)
@@ -246,23 +285,27 @@ def Sy_CombineOp : Sy_Op<"combine"> {
         out[t, :] = sum over j = 0..K-1 with 0 <= inverse[t, j] < R of
                     weights[t, j] * expert_out[inverse[t, j], :]
 
-    summed in increasing `j`; a token with no such `j` is 0.
+    summed in increasing `j`; a token with no such `j` is 0. Without
+    `weights` the rows are summed unweighted (their routing weights were
+    applied already, by a `row_scale` of the GEMM that made them).
 
     ```mlir
     %y = sy.combine %h, %inverse, %w
         : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32>
         -> tensor<16x64xf32>
+    %z = sy.combine %h_scaled, %inverse
+        : tensor<32x64xf32>, tensor<16x2xi64> -> tensor<16x64xf32>
     ```
   }];
   let arguments = (ins
     Sy_FloatTensor:$expert_out,
     Sy_IndexTensor:$inverse,
-    Sy_FloatTensor:$weights
+    Optional<Sy_FloatTensor>:$weights
   );
   let results = (outs Sy_FloatTensor:$result);
   let assemblyFormat = [{
-    $expert_out `,` $inverse `,` $weights attr-dict
-    `:` type($expert_out) `,` type($inverse) `,` type($weights)
+    $expert_out `,` $inverse (`,` $weights^)? attr-dict
+    `:` type($expert_out) `,` type($inverse) (`,` type($weights)^)?
     `->` type($result)
   }];
 }

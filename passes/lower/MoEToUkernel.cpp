@@ -18,6 +18,9 @@
 // layout, [E, K, N] or ONNX Runtime's [E, N, K] with `rhs_transposed`), so
 // the kernel streams them without packing; other weights are packed at run
 // time (transposed first by a linalg.transpose when `rhs_transposed`).
+// Its optional row scale (the routing weights sy-tile-grouped-matmul moved
+// out of sy.combine, put in row order by sy.dispatch_weights) is applied
+// by the kernel's epilogue.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,6 +56,8 @@ constexpr llvm::StringLiteral kRouteDispatch = "sy_ukernel_moe_route_dispatch";
 constexpr llvm::StringLiteral kDispatch = "sy_ukernel_moe_dispatch";
 constexpr llvm::StringLiteral kGroupedGemm = "sy_ukernel_grouped_sgemm";
 constexpr llvm::StringLiteral kCombine = "sy_ukernel_moe_combine";
+constexpr llvm::StringLiteral kDispatchWeights =
+    "sy_ukernel_moe_dispatch_weights";
 constexpr int64_t kRenormalize = 1;     // SY_MOE_RENORMALIZE in ukernels.h
 constexpr int64_t kRenormalizeKept = 2; // SY_MOE_RENORMALIZE_KEPT
 constexpr int64_t kPrepacked = 4;   // SY_GROUPED_PREPACKED in ukernels.h
@@ -325,6 +330,9 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
   Value lhs = c.input(op.getLhs()), rhs = c.input(rhsTensor),
         offsets = c.input(op.getOffsets());
   Value bias = biasTensor ? c.address(c.input(biasTensor)) : c.i64(0);
+  Value rowScale = op.getRowScale()
+                       ? c.address(c.input(op.getRowScale()))
+                       : c.i64(0);
   Value y = c.i64(0);
   if (op.isGated())
     y = c.address(c.alloc(RankedTensorType::get({m, n}, b.getF32Type())));
@@ -335,7 +343,7 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
           c.i64(static_cast<int64_t>(act)), y, c.address(out),
           c.i64(prepack ? kPrepacked : 0),
           c.i64(op.getTileRows().value_or(0)),
-          c.i64(op.getTileCols().value_or(0))});
+          c.i64(op.getTileCols().value_or(0)), rowScale});
   op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
   op.erase();
   return success();
@@ -346,14 +354,30 @@ LogicalResult lowerCombine(ModuleOp module, sy::CombineOp op) {
     return failure();
   OpBuilder b(op);
   CallBuilder c{b, op.getLoc()};
-  Value rows = c.input(op.getExpertOut()), inverse = c.input(op.getInverse()),
-        weights = c.input(op.getWeights());
+  Value rows = c.input(op.getExpertOut()), inverse = c.input(op.getInverse());
+  Value weights =
+      op.getWeights() ? c.address(c.input(op.getWeights())) : c.i64(0);
   Value out = c.alloc(op.getResult().getType());
   c.call(module, kCombine,
          {c.i64(dimOf(op.getInverse(), 0)), c.i64(dimOf(op.getInverse(), 1)),
           c.i64(dimOf(op.getExpertOut(), 1)), c.i64(dimOf(op.getExpertOut(), 0)),
-          c.address(rows), c.address(inverse), c.address(weights),
-          c.address(out)});
+          c.address(rows), c.address(inverse), weights, c.address(out)});
+  op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
+  op.erase();
+  return success();
+}
+
+LogicalResult lowerDispatchWeights(ModuleOp module, sy::DispatchWeightsOp op) {
+  if (failed(checkSupported(op)))
+    return failure();
+  OpBuilder b(op);
+  CallBuilder c{b, op.getLoc()};
+  Value inverse = c.input(op.getInverse()), weights = c.input(op.getWeights());
+  Value out = c.alloc(op.getResult().getType());
+  c.call(module, kDispatchWeights,
+         {c.i64(dimOf(op.getInverse(), 0)), c.i64(dimOf(op.getInverse(), 1)),
+          c.i64(dimOf(op.getResult(), 0)), c.address(inverse),
+          c.address(weights), c.address(out)});
   op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));
   op.erase();
   return success();
@@ -366,7 +390,7 @@ struct LowerMoEToUkernel
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<sy::RouteOp, sy::RouteDispatchOp, sy::DispatchOp,
-              sy::GroupedMatmulOp, sy::CombineOp>(op))
+              sy::GroupedMatmulOp, sy::CombineOp, sy::DispatchWeightsOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -381,6 +405,9 @@ struct LowerMoEToUkernel
                 return lowerGroupedMatmul(module, g);
               })
               .Case([&](sy::CombineOp c) { return lowerCombine(module, c); })
+              .Case([&](sy::DispatchWeightsOp d) {
+                return lowerDispatchWeights(module, d);
+              })
               .Default([](Operation *) { return success(); });
       if (failed(result))
         return signalPassFailure();

@@ -105,7 +105,8 @@ def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
 
 def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's MoE kernels for sy.route(_dispatch), "
-                "sy.dispatch, sy.grouped_matmul and sy.combine";
+                "sy.dispatch, sy.grouped_matmul, sy.dispatch_weights and "
+                "sy.combine";
   let description = [{
     Runs on tensors, before bufferization. Each op's operands become
     read-only buffers (`bufferization.to_buffer`), its results fresh
@@ -122,9 +123,11 @@ def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
       over (expert, row tile, column tile) items (of the op's `tiles`, which
       `sy-tile-grouped-matmul` chose, or the kernel's defaults) and applies
       the bias and the activation (SwiGLU's gate product included) to each
-      tile while it is in cache. Weights in ONNX Runtime's `[E, N, K]` layout (`rhs_transposed`)
-      are transposed at compile time when they are constants.
-    * `sy.combine` calls `sy_ukernel_moe_combine`.
+      tile while it is in cache, then the `row_scale` when it has one.
+      Weights in ONNX Runtime's `[E, N, K]` layout (`rhs_transposed`) are
+      transposed at compile time when they are constants.
+    * `sy.dispatch_weights` calls `sy_ukernel_moe_dispatch_weights`, and
+      `sy.combine` (weighted or not) `sy_ukernel_moe_combine`.
 
     The kernels take f32 data and i64 indices with static shapes; anything
     else is an error at the op (whose location names the ONNX node).

@@ -143,12 +143,12 @@ Value buildSyMoE(OpBuilder &b, Location loc, Value x, const Routing &routing,
   auto h1 = sy::GroupedMatmulOp::create(
       b, loc, RankedTensorType::get({rows, inter}, f32),
       dispatch.getPermuted(), fc1.weights, dispatch.getOffsets(), fc1.bias,
-      fc1.rhsTransposed, mlp.act, /*tile_rows=*/IntegerAttr(),
+      /*row_scale=*/Value(), fc1.rhsTransposed, mlp.act, /*tile_rows=*/IntegerAttr(),
       /*tile_cols=*/IntegerAttr());
   auto h2 = sy::GroupedMatmulOp::create(
       b, loc, RankedTensorType::get({rows, h}, f32), h1.getResult(),
       mlp.fc2.weights, dispatch.getOffsets(), mlp.fc2.bias,
-      mlp.fc2.rhsTransposed, sy::Activation::identity,
+      /*row_scale=*/Value(), mlp.fc2.rhsTransposed, sy::Activation::identity,
       /*tile_rows=*/IntegerAttr(), /*tile_cols=*/IntegerAttr());
   return sy::CombineOp::create(b, loc, RankedTensorType::get({t, h}, f32),
                                h2.getResult(), dispatch.getInverse(),

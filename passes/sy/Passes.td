@@ -35,7 +35,8 @@ def FuseGatingDispatch : Pass<"sy-fuse-gating-dispatch", "::mlir::func::FuncOp">
 }
 
 def TileGroupedMatmul : Pass<"sy-tile-grouped-matmul", "::mlir::func::FuncOp"> {
-  let summary = "Choose the parallel work tiles of each sy.grouped_matmul";
+  let summary = "Choose the parallel work tiles of each sy.grouped_matmul "
+                "and fold routing weights into its epilogue";
   let description = [{
     Sets `tiles R x C` on every `sy.grouped_matmul` that has none: the CPU
     lowering runs the GEMM as (expert, row tile, column tile) items over the
@@ -62,9 +63,22 @@ def TileGroupedMatmul : Pass<"sy-tile-grouped-matmul", "::mlir::func::FuncOp"> {
     `tile-rows` and `tile-cols` force a choice (for tuning); an op that
     already has tiles keeps them.
 
+    The routing weights move into a GEMM epilogue too: where `sy.combine`
+    weights the rows of a `sy.grouped_matmul` it alone uses, and its
+    `inverse` comes from a `sy.dispatch` or `sy.route_dispatch` (so it
+    names each row at most once), the weights go to the GEMM as a
+    `row_scale` in row order (`sy.dispatch_weights`) and the combine sums
+    unweighted. Each product is the same float multiply as before, done
+    while the tile is in cache (`fold-routing-weights=false` keeps the
+    weights in the combine).
+
     ```mlir
     %h = sy.grouped_matmul %rows, %w1 offsets %offsets activation = swiglu
         tiles 192 x 512 : ...
+    %s = sy.dispatch_weights %inverse, %w : ...
+    %y = sy.grouped_matmul %h, %w2 offsets %offsets
+        row_scale(%s : tensor<512xf32>) tiles 192 x 512 : ...
+    %out = sy.combine %y, %inverse : ...
     ```
   }];
   let options = [
@@ -76,6 +90,9 @@ def TileGroupedMatmul : Pass<"sy-tile-grouped-matmul", "::mlir::func::FuncOp"> {
            "Rows of every tile (0: chosen)">,
     Option<"forcedCols", "tile-cols", "int64_t", /*default=*/"0",
            "GEMM columns of every tile (0: chosen)">,
+    Option<"foldWeights", "fold-routing-weights", "bool", /*default=*/"true",
+           "Scale the rows a sy.combine weights in the epilogue of the GEMM "
+           "that made them">,
   ];
   let dependentDialects = ["::switchyard::sy::SyDialect"];
 }

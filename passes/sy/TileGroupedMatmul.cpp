@@ -7,11 +7,17 @@
 // where the shapes are known and the result shows in the IR, rather than
 // inside the runtime kernel.
 //
+// The pass also moves the routing weights of a sy.combine into the epilogue
+// of the grouped GEMM that made its rows (a row scale, in dispatched order
+// by sy.dispatch_weights): each row is scaled while its tile is in cache,
+// and the combine only sums.
+//
 //===----------------------------------------------------------------------===//
 
 #include "passes/sy/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Dominance.h"
 
 #include <algorithm>
 #include <thread>
@@ -62,11 +68,51 @@ Tiles chooseTiles(int64_t m, int64_t e, int64_t n, int64_t quantum,
   return t;
 }
 
+/// The inverse a sy.dispatch or sy.route_dispatch made: it names every
+/// dispatched row at most once, so a weight per row is well defined.
+bool isDispatchInverse(Value inverse) {
+  Operation *def = inverse.getDefiningOp();
+  if (auto d = dyn_cast_or_null<sy::DispatchOp>(def))
+    return d.getInverse() == inverse;
+  if (auto d = dyn_cast_or_null<sy::RouteDispatchOp>(def))
+    return d.getInverse() == inverse;
+  return false;
+}
+
+/// combine(gemm(...), inverse, w) -> combine(gemm(..., row_scale s),
+/// inverse) with s = dispatch_weights(inverse, w): the same products, each
+/// row times its weight, computed in the GEMM's epilogue instead.
+void foldRoutingWeights(sy::CombineOp combine, DominanceInfo &dominance) {
+  Value weights = combine.getWeights();
+  if (!weights || !isDispatchInverse(combine.getInverse()))
+    return;
+  auto gemm = combine.getExpertOut().getDefiningOp<sy::GroupedMatmulOp>();
+  if (!gemm || gemm.getRowScale() || !gemm->hasOneUse() ||
+      !dominance.properlyDominates(weights, gemm) ||
+      !dominance.properlyDominates(combine.getInverse(), gemm))
+    return;
+  auto rows = cast<ShapedType>(gemm.getLhs().getType());
+  auto weightType = cast<ShapedType>(weights.getType());
+  OpBuilder b(gemm);
+  auto scale = sy::DispatchWeightsOp::create(
+      b, combine.getLoc(),
+      RankedTensorType::get({rows.getDimSize(0)},
+                            weightType.getElementType()),
+      combine.getInverse(), weights);
+  gemm.getRowScaleMutable().assign(scale.getResult());
+  combine.getWeightsMutable().clear();
+}
+
 struct TileGroupedMatmul
     : switchyard::impl::TileGroupedMatmulBase<TileGroupedMatmul> {
   using TileGroupedMatmulBase::TileGroupedMatmulBase;
 
   void runOnOperation() override {
+    if (foldWeights) {
+      DominanceInfo dominance(getOperation());
+      getOperation().walk(
+          [&](sy::CombineOp combine) { foldRoutingWeights(combine, dominance); });
+    }
     unsigned numCores = cores;
     if (numCores == 0)
       numCores = std::max(1u, std::thread::hardware_concurrency());

@@ -10,13 +10,15 @@
 //       and route only (tokens = 0);
 //   sy_ukernel_moe_dispatch        ids from anywhere, including -1 and ids
 //       past the last expert, empty experts, everything on one expert;
-//   sy_ukernel_grouped_sgemm       every activation, with and without bias,
-//       row-major and prepacked weights, ragged and empty groups, rows
-//       outside [offsets[0], offsets[E]), column / row / K tails; the SIMD
-//       body and the portable one (SY_UK_PORTABLE);
+//   sy_ukernel_grouped_sgemm       every activation, with and without bias
+//       and row scale, row-major and prepacked weights, ragged and empty
+//       groups, rows outside [offsets[0], offsets[E]), column / row / K
+//       tails; the SIMD body and the portable one (SY_UK_PORTABLE);
 //   sy_ukernel_moe_combine         including inverse entries of -1 (and
-//       past the last row);
-// and the four chained as one MoE layer.
+//       past the last row), weighted and unweighted;
+//   sy_ukernel_moe_dispatch_weights  the same kinds of inverse;
+// and the kernels chained as one MoE layer, with the routing weights in the
+// combine and in the second GEMM's epilogue.
 //
 // Integers (ids, offsets, inverse) and copied rows are compared exactly;
 // floating-point results against stated bounds next to each check.
@@ -699,6 +701,8 @@ void runGrouped(const GroupCase &cs, bool onlyUngated = false) {
   const float ws = 2.f / std::sqrt(float(std::max<int64_t>(k, 1)));
   for (float &v : rhs) v = dist(gen) * ws;
   for (float &v : bias) v = dist(gen);
+  std::vector<float> rowScale(m);
+  for (float &v : rowScale) v = dist(gen);
   const std::vector<float> packed = prepack(rhs, e, k, n);
 
   // y without bias, in float64, once per grouping; rows outside the groups
@@ -740,17 +744,19 @@ void runGrouped(const GroupCase &cs, bool onlyUngated = false) {
         // column tiles (40 rounds up to a panel, or two for SwiGLU).
         for (auto [tileRows, tileCols] :
              {std::pair<int64_t, int64_t>{0, 0}, {20, 40}})
-        for (int64_t body : {int64_t(0), int64_t(SY_UK_PORTABLE)}) {
+        for (int64_t body : {int64_t(0), int64_t(SY_UK_PORTABLE)})
+        for (bool scaled : {false, true}) {
           std::vector<float> out(m * nOut, kNaN), y(gated ? m * n : 0, kNaN);
           std::vector<int64_t> offsets = cs.offsets;
           sy_ukernel_grouped_sgemm(
               e, m, k, n, ip(lhs), prepacked ? ip(packed.data()) : ip(rhs),
               ip(offsets), withBias ? ip(bias) : 0, act, gated ? ip(y) : 0,
               ip(out), (prepacked ? SY_GROUPED_PREPACKED : 0) | body,
-              tileRows, tileCols);
+              tileRows, tileCols, scaled ? ip(rowScale) : 0);
           for (int64_t r = 0; r < m; ++r)
             for (int64_t c = 0; c < nOut; ++c) {
-              double w = want[r * nOut + c];
+              // |row scale| < 1, so the bound below still holds.
+              double w = want[r * nOut + c] * (scaled ? rowScale[r] : 1.0);
               float got = out[r * nOut + c];
               // fp32 GEMM over k <= 600 terms with y = O(1), then an fp32
               // activation (libm erff, ~2-ulp exp): 1e-4 * (1 + |want|).
@@ -762,7 +768,8 @@ void runGrouped(const GroupCase &cs, bool onlyUngated = false) {
                   << describe(cs) << " " << actName(act)
                   << (withBias ? " bias" : "")
                   << (prepacked ? " prepacked" : " row-major")
-                  << (body ? " portable" : " default") << " tiles "
+                  << (body ? " portable" : " default")
+                  << (scaled ? " row-scaled" : "") << " tiles "
                   << tileRows << "x" << tileCols << " at row " << r
                   << " (expert " << expertOf[r] << ") col " << c << ": got "
                   << got << ", want " << w;
@@ -812,23 +819,26 @@ TEST(MoEGroupedGemm, EmptyAndSingleExpert) {
 // sy_ukernel_moe_combine
 //===----------------------------------------------------------------------===//
 
+/// With `weighted` false the kernel gets no weights and sums the rows.
 void runCombine(int64_t t, int64_t k, int64_t h, int64_t rows,
-                const std::vector<int64_t> &inverse, const std::string &what) {
+                const std::vector<int64_t> &inverse, const std::string &what,
+                bool weighted = true) {
   std::mt19937 gen(uint32_t(t * 17 + k * 5 + h + rows));
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
   std::vector<float> expertOut(rows * h), weights(t * k), out(t * h, kNaN);
   for (float &v : expertOut) v = dist(gen);
   for (float &v : weights) v = dist(gen);
   std::vector<int64_t> inv = inverse;
-  sy_ukernel_moe_combine(t, k, h, rows, ip(expertOut), ip(inv), ip(weights),
-                         ip(out));
+  sy_ukernel_moe_combine(t, k, h, rows, ip(expertOut), ip(inv),
+                         weighted ? ip(weights) : 0, ip(out));
   for (int64_t i = 0; i < t; ++i)
     for (int64_t c = 0; c < h; ++c) {
       double want = 0, mag = 0;
       for (int64_t j = 0; j < k; ++j) {
         int64_t p = inverse[i * k + j];
         if (p < 0 || p >= rows) continue;
-        double term = double(weights[i * k + j]) * expertOut[p * h + c];
+        double term = (weighted ? double(weights[i * k + j]) : 1.0) *
+                      expertOut[p * h + c];
         want += term;
         mag += std::fabs(term);
       }
@@ -853,12 +863,33 @@ TEST(MoECombine, WithDroppedEntries) {
     }
     if (t > 1) // a token with nothing: 0
       for (int64_t j = 0; j < k; ++j) inverse[1 * k + j] = -1;
-    runCombine(t, k, h, rows, inverse,
-               "t=" + std::to_string(t) + " k=" + std::to_string(k) +
-                   " h=" + std::to_string(h)); // 64x8x160 takes the parallel_for branch
+    for (bool weighted : {true, false})
+      runCombine(t, k, h, rows, inverse,
+                 "t=" + std::to_string(t) + " k=" + std::to_string(k) +
+                     " h=" + std::to_string(h) +
+                     (weighted ? "" : " unweighted"),
+                 weighted); // 64x8x160 takes the parallel_for branch
   }
   // Everything dropped.
   runCombine(4, 2, 3, 8, std::vector<int64_t>(8, -1), "all dropped");
+  runCombine(4, 2, 3, 8, std::vector<int64_t>(8, -1), "all dropped", false);
+}
+
+//===----------------------------------------------------------------------===//
+// sy_ukernel_moe_dispatch_weights
+//===----------------------------------------------------------------------===//
+
+TEST(MoEDispatchWeights, ScattersByInverse) {
+  // 3 tokens x 2: rows 4 and 0 named, entries -1 and past the last row
+  // (7 >= rows = 6) skipped; rows 1, 2, 3 and 5 named by none are 0.
+  const int64_t t = 3, k = 2, rows = 6;
+  std::vector<int64_t> inverse = {4, -1, 0, 7, -1, -1};
+  std::vector<float> weights = {0.25f, 9.f, -1.5f, 9.f, 9.f, 9.f};
+  std::vector<float> out(rows, kNaN);
+  sy_ukernel_moe_dispatch_weights(t, k, rows, ip(inverse), ip(weights),
+                                  ip(out));
+  std::vector<float> want = {-1.5f, 0.f, 0.f, 0.f, 0.25f, 0.f};
+  EXPECT_EQ(out, want); // copies: exact
 }
 
 //===----------------------------------------------------------------------===//
@@ -901,34 +932,43 @@ TEST(MoELayer, RouteDispatchFfnCombine) {
   EXPECT_LT(offsets[e], rows) << "capacity dropped nothing";
   sy_ukernel_grouped_sgemm(e, rows, h, 2 * inter, ip(permuted), ip(w1),
                            ip(offsets), ip(b1), SY_ACT_SWIGLU, ip(y), ip(act), 0,
-                           0, 0);
-  sy_ukernel_grouped_sgemm(e, rows, inter, h, ip(act), ip(w2), ip(offsets), 0,
-                           SY_ACT_IDENTITY, 0, ip(expertOut), 0, 0, 0);
-  sy_ukernel_moe_combine(t, k, h, rows, ip(expertOut), ip(inverse),
-                         ip(weights), ip(out));
+                           0, 0, 0);
+  // The weights in the combine (as raised), or in the second GEMM's
+  // epilogue (as sy-tile-grouped-matmul folds them): the same result.
+  for (bool folded : {false, true}) {
+    std::vector<float> rowScale(rows, kNaN);
+    if (folded)
+      sy_ukernel_moe_dispatch_weights(t, k, rows, ip(inverse), ip(weights),
+                                      ip(rowScale));
+    sy_ukernel_grouped_sgemm(e, rows, inter, h, ip(act), ip(w2), ip(offsets), 0,
+                             SY_ACT_IDENTITY, 0, ip(expertOut), 0, 0, 0,
+                             folded ? ip(rowScale) : 0);
+    sy_ukernel_moe_combine(t, k, h, rows, ip(expertOut), ip(inverse),
+                           folded ? 0 : ip(weights), ip(out));
 
-  for (int64_t i = 0; i < t; ++i) {
-    std::vector<double> ref(h, 0.0);
-    for (int64_t j = 0; j < k; ++j) {
-      int64_t ex = want.ids[i * k + j];
-      if (ex < 0) continue;
-      std::vector<double> yy(2 * inter), a(inter);
-      for (int64_t c = 0; c < 2 * inter; ++c) {
-        yy[c] = b1[ex * 2 * inter + c];
-        for (int64_t q = 0; q < h; ++q)
-          yy[c] += double(x[i * h + q]) * w1[(ex * h + q) * 2 * inter + c];
+    for (int64_t i = 0; i < t; ++i) {
+      std::vector<double> ref(h, 0.0);
+      for (int64_t j = 0; j < k; ++j) {
+        int64_t ex = want.ids[i * k + j];
+        if (ex < 0) continue;
+        std::vector<double> yy(2 * inter), a(inter);
+        for (int64_t c = 0; c < 2 * inter; ++c) {
+          yy[c] = b1[ex * 2 * inter + c];
+          for (int64_t q = 0; q < h; ++q)
+            yy[c] += double(x[i * h + q]) * w1[(ex * h + q) * 2 * inter + c];
+        }
+        refActivate(SY_ACT_SWIGLU, yy.data(), 2 * inter, a.data());
+        for (int64_t c = 0; c < h; ++c) {
+          double o = 0;
+          for (int64_t q = 0; q < inter; ++q) o += a[q] * w2[(ex * inter + q) * h + c];
+          ref[c] += want.w[i * k + j] * o;
+        }
       }
-      refActivate(SY_ACT_SWIGLU, yy.data(), 2 * inter, a.data());
-      for (int64_t c = 0; c < h; ++c) {
-        double o = 0;
-        for (int64_t q = 0; q < inter; ++q) o += a[q] * w2[(ex * inter + q) * h + c];
-        ref[c] += want.w[i * k + j] * o;
-      }
+      for (int64_t c = 0; c < h; ++c)
+        // Three fp32 stages over O(1) values: 1e-4 * (1 + |want|).
+        ASSERT_NEAR(out[i * h + c], ref[c], 1e-4 * (1 + std::fabs(ref[c])))
+            << (folded ? "folded " : "") << "token " << i << " col " << c;
     }
-    for (int64_t c = 0; c < h; ++c)
-      // Three fp32 stages over O(1) values: 1e-4 * (1 + |want|).
-      ASSERT_NEAR(out[i * h + c], ref[c], 1e-4 * (1 + std::fabs(ref[c])))
-          << "token " << i << " col " << c;
   }
 }
 

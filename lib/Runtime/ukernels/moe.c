@@ -6,9 +6,11 @@
  *                                  sy.dispatch that consumes its ids;
  *   sy_ukernel_moe_dispatch        sy.dispatch on its own;
  *   sy_ukernel_grouped_sgemm       sy.grouped_matmul: one packed GEMM per
- *                                  expert group, bias and activation applied
- *                                  to each tile while it is in cache;
- *   sy_ukernel_moe_combine         sy.combine.
+ *                                  expert group, bias, activation and row
+ *                                  scale applied to each tile while it is
+ *                                  in cache;
+ *   sy_ukernel_moe_combine         sy.combine;
+ *   sy_ukernel_moe_dispatch_weights  sy.dispatch_weights.
  * Only the rows routing selected are computed: the work of the grouped GEMM
  * is proportional to T*K, not T*E.
  *===----------------------------------------------------------------------===*/
@@ -251,7 +253,7 @@ typedef struct {
 
 typedef struct {
   int64_t k, n, nOut, activation, flags;
-  const float *lhs, *rhs, *bias;
+  const float *lhs, *rhs, *bias, *rowScale;
   float *y, *out;
   const group_item *items;
 } group_job;
@@ -340,6 +342,12 @@ SY_EPILOGUE static void activateRow(int64_t act, const float *bias, float *v, in
   }
 }
 
+/* v[x] *= s over [0, n): a row's routing weight, in the epilogue. */
+SY_EPILOGUE static void scaleRow(float s, float *v, int64_t n) {
+  for (int64_t x = 0; x < n; ++x)
+    v[x] *= s;
+}
+
 static int isGated(int64_t activation) {
   return activation == SY_ACT_SWIGLU ||
          activation == SY_ACT_SWIGLU_INTERLEAVED;
@@ -352,8 +360,8 @@ static void groupRows(const int64_t *off, int64_t x, int64_t first,
   *r1 = off[x + 1] > last ? last : off[x + 1];
 }
 
-/* Runs one item: its GEMM tile, then bias and activation while the tile is
- * in cache. */
+/* Runs one item: its GEMM tile, then bias, activation and row scale while
+ * the tile is in cache. */
 static void runItem(const group_job *j, const group_item *g) {
   int gated = isGated(j->activation);
   int64_t rows = g->r1 - g->r0, c0 = g->c0, c1 = g->c1;
@@ -370,9 +378,12 @@ static void runItem(const group_job *j, const group_item *g) {
     float *c = j->out + g->r0 * j->nOut;
     sy_gemm_block(rows, c0, c1, j->k, a, j->k, &w, NULL, c, j->nOut,
                   j->flags & SY_UK_PORTABLE);
-    for (int64_t r = 0; r < rows; ++r)
-      activateRow(j->activation, bias ? bias + c0 : NULL,
-                  c + r * j->nOut + c0, c1 - c0);
+    for (int64_t r = 0; r < rows; ++r) {
+      float *cr = c + r * j->nOut + c0;
+      activateRow(j->activation, bias ? bias + c0 : NULL, cr, c1 - c0);
+      if (j->rowScale)
+        scaleRow(j->rowScale[g->r0 + r], cr, c1 - c0);
+    }
     return;
   }
   /* The gate and linear halves of the same output columns, into y. */
@@ -393,9 +404,11 @@ static void runItem(const group_job *j, const group_item *g) {
   int64_t stride = interleaved ? 2 : 1;
   for (int64_t r = 0; r < rows; ++r) {
     const float *yr = y + r * j->n;
+    float *outRow = j->out + (g->r0 + r) * j->nOut + c0;
     swigluRow(yr + gate0, yr + lin0, bias ? bias + gate0 : NULL,
-              bias ? bias + lin0 : NULL, stride,
-              j->out + (g->r0 + r) * j->nOut + c0, c1 - c0);
+              bias ? bias + lin0 : NULL, stride, outRow, c1 - c0);
+    if (j->rowScale)
+      scaleRow(j->rowScale[g->r0 + r], outRow, c1 - c0);
   }
 }
 
@@ -414,7 +427,7 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                               intptr_t lhs, intptr_t rhs, intptr_t offsets,
                               intptr_t bias, int64_t activation, intptr_t y,
                               intptr_t out, int64_t flags, int64_t tile_rows,
-                              int64_t tile_cols) {
+                              int64_t tile_cols, intptr_t row_scale) {
   int gated = isGated(activation);
   int64_t nOut = gated ? n / 2 : n;
   const int64_t *off = (const int64_t *)offsets;
@@ -474,6 +487,7 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                    (const float *)lhs,
                    (const float *)rhs,
                    (const float *)bias,
+                   (const float *)row_scale,
                    (float *)y,
                    o,
                    items};
@@ -501,8 +515,13 @@ static void combineTokens(void *env, int64_t begin, int64_t end) {
       int64_t p = j->inverse[t * j->k + q];
       if (p < 0 || p >= j->rows)
         continue;
-      float w = j->weights[t * j->k + q];
       const float *src = j->expertOut + p * j->h;
+      if (!j->weights) {
+        for (int64_t x = 0; x < j->h; ++x)
+          o[x] += src[x];
+        continue;
+      }
+      float w = j->weights[t * j->k + q];
       for (int64_t x = 0; x < j->h; ++x)
         o[x] += w * src[x];
     }
@@ -523,4 +542,16 @@ void sy_ukernel_moe_combine(int64_t t, int64_t k, int64_t h, int64_t rows,
     combineTokens(&job, 0, t);
   else
     sy_rt_parallel_for(t, combineTokens, &job);
+}
+
+void sy_ukernel_moe_dispatch_weights(int64_t t, int64_t k, int64_t rows,
+                                     intptr_t inverse, intptr_t weights,
+                                     intptr_t out) {
+  const int64_t *inv = (const int64_t *)inverse;
+  const float *w = (const float *)weights;
+  float *o = (float *)out;
+  memset(o, 0, (size_t)rows * sizeof(float));
+  for (int64_t a = 0; a < t * k; ++a)
+    if (inv[a] >= 0 && inv[a] < rows)
+      o[inv[a]] = w[a];
 }

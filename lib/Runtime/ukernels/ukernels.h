@@ -104,18 +104,26 @@ void sy_ukernel_moe_dispatch(int64_t t, int64_t k, int64_t e, int64_t h,
  * With SY_GROUPED_PREPACKED in flags, rhs is [e][ceil(n / 32)][k][32]
  * (gemm.h's prepacked panels, zero past column n), read without packing;
  * the concatenated SwiGLU then needs n / 2 to be a multiple of 32 (the
- * compiler interleaves constant weights instead). */
+ * compiler interleaves constant weights instead). row_scale [m] (or 0)
+ * multiplies each output row last. */
 enum { SY_GROUPED_PREPACKED = 4 };
 void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
                               intptr_t lhs, intptr_t rhs, intptr_t offsets,
                               intptr_t bias, int64_t activation, intptr_t y,
                               intptr_t out, int64_t flags, int64_t tile_rows,
-                              int64_t tile_cols);
+                              int64_t tile_cols, intptr_t row_scale);
 
-/* sy.combine: out [t, h] = weighted sum of expert_out [rows, h] rows. */
+/* sy.combine: out [t, h] = weighted sum of expert_out [rows, h] rows
+ * (unweighted when weights is 0). */
 void sy_ukernel_moe_combine(int64_t t, int64_t k, int64_t h, int64_t rows,
                             intptr_t expert_out, intptr_t inverse,
                             intptr_t weights, intptr_t out);
+
+/* sy.dispatch_weights: out [rows] = weights [t, k] scattered by inverse
+ * [t, k] (entries outside [0, rows) skipped), 0 where none lands. */
+void sy_ukernel_moe_dispatch_weights(int64_t t, int64_t k, int64_t rows,
+                                     intptr_t inverse, intptr_t weights,
+                                     intptr_t out);
 
 #ifdef __cplusplus
 }

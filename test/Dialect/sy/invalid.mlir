@@ -398,6 +398,50 @@ func.func @gmm_tile_zero(%a: tensor<32x64xf32>, %w: tensor<8x64x128xf32>, %off: 
   return
 }
 
+// -----
+
+func.func @gmm_row_scale_shape(%a: tensor<32x64xf32>, %w: tensor<8x64x128xf32>, %off: tensor<9xi64>, %s: tensor<16xf32>) {
+  // expected-error @+1 {{expected row_scale of shape [32], got [16]}}
+  %h = sy.grouped_matmul %a, %w offsets %off row_scale(%s : tensor<16xf32>) : tensor<32x64xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x128xf32>
+  return
+}
+
+// -----
+
+func.func @gmm_row_scale_element_type(%a: tensor<32x64xf32>, %w: tensor<8x64x128xf32>, %off: tensor<9xi64>, %s: tensor<32xf16>) {
+  // expected-error @+1 {{expected row_scale element type 'f16' to match lhs element type 'f32'}}
+  %h = sy.grouped_matmul %a, %w offsets %off row_scale(%s : tensor<32xf16>) : tensor<32x64xf32>, tensor<8x64x128xf32>, tensor<9xi64> -> tensor<32x128xf32>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// sy.dispatch_weights
+//===----------------------------------------------------------------------===//
+
+func.func @dispatch_weights_shape(%inv: tensor<16x2xi64>, %w: tensor<16x3xf32>) {
+  // expected-error @+1 {{expected weights of shape [16, 2], got [16, 3]}}
+  %s = sy.dispatch_weights %inv, %w : tensor<16x2xi64>, tensor<16x3xf32> -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @dispatch_weights_result_rank(%inv: tensor<16x2xi64>, %w: tensor<16x2xf32>) {
+  // expected-error @+1 {{expected result of rank 1 [rows], got rank 2}}
+  %s = sy.dispatch_weights %inv, %w : tensor<16x2xi64>, tensor<16x2xf32> -> tensor<32x1xf32>
+  return
+}
+
+// -----
+
+func.func @dispatch_weights_result_element_type(%inv: tensor<16x2xi64>, %w: tensor<16x2xf32>) {
+  // expected-error @+1 {{expected result element type 'f16' to match weights element type 'f32'}}
+  %s = sy.dispatch_weights %inv, %w : tensor<16x2xi64>, tensor<16x2xf32> -> tensor<32xf16>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // sy.combine
 //===----------------------------------------------------------------------===//

@@ -80,6 +80,19 @@ func.func @combine(%o: tensor<32x64xf32>, %inverse: tensor<16x2xi64>, %w: tensor
   return %y : tensor<16x64xf32>
 }
 
+// The routing weights in dispatched row order, scaling the rows of a
+// grouped GEMM (after its bias and activation); the combine then sums.
+// CHECK-LABEL: func @row_scaled
+// CHECK: %[[S:.*]] = sy.dispatch_weights %{{.*}}, %{{.*}} : tensor<16x2xi64>, tensor<16x2xf32> -> tensor<32xf32>
+// CHECK: sy.grouped_matmul %{{.*}}, %{{.*}} offsets %{{.*}} row_scale(%[[S]] : tensor<32xf32>) activation = silu : tensor<32x128xf32>, tensor<8x128x64xf32>, tensor<9xi64> -> tensor<32x64xf32>
+// CHECK: sy.combine %{{.*}}, %{{.*}} : tensor<32x64xf32>, tensor<16x2xi64> -> tensor<16x64xf32>
+func.func @row_scaled(%h: tensor<32x128xf32>, %w: tensor<8x128x64xf32>, %offsets: tensor<9xi64>, %inverse: tensor<16x2xi64>, %weights: tensor<16x2xf32>) -> tensor<16x64xf32> {
+  %s = sy.dispatch_weights %inverse, %weights : tensor<16x2xi64>, tensor<16x2xf32> -> tensor<32xf32>
+  %o = sy.grouped_matmul %h, %w offsets %offsets row_scale(%s : tensor<32xf32>) activation = silu : tensor<32x128xf32>, tensor<8x128x64xf32>, tensor<9xi64> -> tensor<32x64xf32>
+  %y = sy.combine %o, %inverse : tensor<32x64xf32>, tensor<16x2xi64> -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
 // PSPNet PPM: adaptive bins 1, 2, 3, 6 over a non-divisible 13x13 map.
 // CHECK-LABEL: func @pyramid_ppm
 // CHECK: sy.pyramid_pool %{{.*}} levels = [#sy.level<avg bins = [1, 1]>, #sy.level<avg bins = [2, 2]>, #sy.level<avg bins = [3, 3]>, #sy.level<avg bins = [6, 6]>]

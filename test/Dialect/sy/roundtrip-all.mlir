@@ -11,6 +11,12 @@ module {
     %2 = sy.combine %1, %inverse, %weights : tensor<32x64xf32>, tensor<16x2xi64>, tensor<16x2xf32> -> tensor<16x64xf32>
     return %2 : tensor<16x64xf32>
   }
+  func.func @moe_scaled(%arg0: tensor<32x128xf32>, %arg1: tensor<8x128x64xf32>, %arg2: tensor<8x64xf32>, %arg3: tensor<9xi64>, %arg4: tensor<16x2xi64>, %arg5: tensor<16x2xf32>) -> tensor<16x64xf32> {
+    %0 = sy.dispatch_weights %arg4, %arg5 : tensor<16x2xi64>, tensor<16x2xf32> -> tensor<32xf32>
+    %1 = sy.grouped_matmul %arg0, %arg1 offsets %arg3 bias %arg2 row_scale(%0 : tensor<32xf32>) activation = relu tiles 24 x 64 : tensor<32x128xf32>, tensor<8x128x64xf32>, tensor<9xi64>, tensor<8x64xf32> -> tensor<32x64xf32>
+    %2 = sy.combine %1, %arg4 : tensor<32x64xf32>, tensor<16x2xi64> -> tensor<16x64xf32>
+    return %2 : tensor<16x64xf32>
+  }
   func.func @moe_fused(%arg0: tensor<16x64xf32>, %arg1: tensor<16x8xf32>, %arg2: tensor<8xf32>) -> (tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>) {
     %expert_ids, %weights, %permuted, %offsets, %inverse = sy.route_dispatch %arg1 correction_bias %arg2 tokens %arg0 top_k = 2 mode = sigmoid_topk renormalize capacity = 6 renormalize_kept = 1.000000e-03 groups = 4 top_groups = 2 group_score = top2_sum scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
     return %expert_ids, %weights, %permuted, %offsets, %inverse : tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
