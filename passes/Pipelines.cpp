@@ -44,7 +44,9 @@ void buildLowerToLinalgPipeline(OpPassManager &pm,
                                 const PipelineOptions &options) {
   // 1. Fusion and tiling on sy ops, then ONNX ops to upstream dialects.
   pm.addNestedPass<func::FuncOp>(createFuseGatingDispatch());
-  pm.addNestedPass<func::FuncOp>(createTileGroupedMatmul());
+  TileGroupedMatmulOptions tiling;
+  tiling.cores = options.cpuCores;
+  pm.addNestedPass<func::FuncOp>(createTileGroupedMatmul(tiling));
   pm.addNestedPass<func::FuncOp>(createLowerONNX());
   // 2. Clean up and fuse elementwise chains into their producers.
   pm.addPass(createCanonicalizerPass());

@@ -9,6 +9,9 @@ namespace switchyard {
 struct PipelineOptions {
   /// -O level, 0-3.
   unsigned optLevel = 2;
+  /// Cores the library will run on, for the grouped GEMM's work tiles
+  /// (sy-tile-grouped-matmul); 0: this machine's.
+  unsigned cpuCores = 0;
 };
 
 /// onnx dialect -> onnx dialect with the sy ops it raises (MoE layers,

@@ -83,7 +83,8 @@ def TileGroupedMatmul : Pass<"sy-tile-grouped-matmul", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"cores", "cores", "unsigned", /*default=*/"0",
-           "Cores the library will run on (0: this machine's)">,
+           "Cores the library will run on (0: this machine's; "
+           "switchyard-compile --cpu-cores sets it)">,
     Option<"itemsPerCore", "items-per-core", "unsigned", /*default=*/"2",
            "Expected work items per core below which tiles shrink">,
     Option<"forcedRows", "tile-rows", "int64_t", /*default=*/"0",

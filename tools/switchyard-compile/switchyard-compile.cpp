@@ -3,6 +3,7 @@
 //   switchyard-compile MODEL.onnx -o OUT.so [--target=cpu|cuda[:sm_XX]]
 //       [-O0..3] [--emit=onnx|sy|linalg|llvm|obj|so]
 //       [--input-shape NAME=2x128]... [--tag NAME] [--cpu NAME]
+//       [--cpu-cores N]
 //
 // The flags are a contract with users' scripts (docs/user-guide.md): extend,
 // never rename or drop.
@@ -75,6 +76,11 @@ cl::opt<std::string> tag("tag",
 cl::opt<std::string> cpu("cpu",
                          cl::desc("CPU to generate code for (default: host)"),
                          cl::init("host"), cl::cat(compileCategory));
+cl::opt<unsigned> cpuCores(
+    "cpu-cores",
+    cl::desc("Cores the library will run on, for sizing its parallel work "
+             "(default 0: this machine's)"),
+    cl::init(0), cl::cat(compileCategory));
 } // namespace
 
 /// The file a location points into, or "" (node locations are
@@ -223,6 +229,7 @@ int main(int argc, char **argv) {
 
   switchyard::PipelineOptions pipelineOptions;
   pipelineOptions.optLevel = optLevel - '0';
+  pipelineOptions.cpuCores = cpuCores;
   auto runPipeline =
       [&](void (*build)(mlir::OpPassManager &,
                         const switchyard::PipelineOptions &)) {
