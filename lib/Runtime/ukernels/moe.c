@@ -516,12 +516,8 @@ static void combineTokens(void *env, int64_t begin, int64_t end) {
       if (p < 0 || p >= j->rows)
         continue;
       const float *src = j->expertOut + p * j->h;
-      if (!j->weights) {
-        for (int64_t x = 0; x < j->h; ++x)
-          o[x] += src[x];
-        continue;
-      }
-      float w = j->weights[t * j->k + q];
+      /* Unweighted: 1 * src[x] is src[x] exactly, NaN and inf included. */
+      float w = j->weights ? j->weights[t * j->k + q] : 1.f;
       for (int64_t x = 0; x < j->h; ++x)
         o[x] += w * src[x];
     }

@@ -72,8 +72,8 @@ enum {
 /* sy.route over logits [t, e] into ids [t, k] (i64) and weights [t, k];
  * correction_bias [e] or 0; capacity 0 for none; scale_bits the f32 bits of
  * the weight scale; with SY_MOE_RENORMALIZE_KEPT in flags, kept_floor_bits
- * the f32 bits of renormalize_kept's floor. When `tokens` is not 0 this is also the sy.dispatch of
- * those ids (tokens [t, h] into permuted [rows, h], offsets [e + 1],
+ * the f32 bits of renormalize_kept's floor. When `tokens` is not 0 this is
+ * also the sy.dispatch of those ids (tokens [t, h] into permuted [rows, h], offsets [e + 1],
  * inverse [t, k]): the fused gating + dispatch, which never builds a
  * one-hot tensor. */
 void sy_ukernel_moe_route_dispatch(int64_t t, int64_t e, int64_t k,
