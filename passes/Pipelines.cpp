@@ -1,11 +1,11 @@
 //===- Pipelines.cpp - the compilation pipelines --------------------------===//
 //
 // The stages, in order (each a pass or a short sequence):
-//   0. sy-raise-*: ONNX subgraphs -> sy ops (--emit=sy stops here)
+//   0. sy-raise-* (MoE, pyramids): ONNX subgraphs -> sy ops (--emit=sy stops here)
 //   1. sy passes: sy-fuse-gating-dispatch, sy-tile-grouped-matmul
 //      sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
-//   2. canonicalize, cse, elementwise fusion; sy MoE ops -> runtime kernel
-//      calls on buffers wrapped as tensors
+//   2. canonicalize, cse, elementwise fusion; sy MoE and pyramid ops ->
+//      runtime kernel calls on buffers wrapped as tensors
 //   3. one-shot bufferization of the whole module, results -> out-params
 //   4. deallocation of intermediate buffers
 //   5. fp32 matmuls and convolutions -> runtime micro-kernel calls; other
@@ -38,6 +38,7 @@ static void addPipeline(OpPassManager &pm, StringRef text) {
 
 void buildRaiseToSyPipeline(OpPassManager &pm, const PipelineOptions &) {
   pm.addNestedPass<func::FuncOp>(createRaiseMoE());
+  pm.addNestedPass<func::FuncOp>(createRaisePyramid());
 }
 
 void buildLowerToLinalgPipeline(OpPassManager &pm,
@@ -54,6 +55,7 @@ void buildLowerToLinalgPipeline(OpPassManager &pm,
   if (options.optLevel > 0)
     addPipeline(pm, "func.func(sy-fuse-elementwise),canonicalize");
   pm.addPass(createLowerMoEToUkernel());
+  pm.addPass(createLowerPyramidToUkernel());
 }
 
 void buildCPUCodegenPipeline(OpPassManager &pm,

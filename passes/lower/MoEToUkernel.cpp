@@ -49,6 +49,7 @@ namespace switchyard {
 
 using namespace mlir;
 namespace sy = switchyard::sy;
+using switchyard::TensorCallBuilder;
 
 namespace {
 
@@ -61,41 +62,6 @@ constexpr llvm::StringLiteral kDispatchWeights =
 constexpr int64_t kRenormalize = 1;     // SY_MOE_RENORMALIZE in ukernels.h
 constexpr int64_t kRenormalizeKept = 2; // SY_MOE_RENORMALIZE_KEPT
 constexpr int64_t kPrepacked = 4;   // SY_GROUPED_PREPACKED in ukernels.h
-
-/// Builds the calls at one insertion point.
-struct CallBuilder {
-  OpBuilder &b;
-  Location loc;
-
-  Value i64(int64_t v) { return arith::ConstantIntOp::create(b, loc, v, 64); }
-  /// The address of a memref's first element as i64.
-  Value address(Value memref) {
-    return switchyard::memrefAddressAndStrides(b, loc, memref).first;
-  }
-  /// A read-only buffer view of `tensor`.
-  Value input(Value tensor) {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
-    return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
-                                             /*read_only=*/true);
-  }
-  Value alloc(Type tensorType) {
-    auto type = cast<RankedTensorType>(tensorType);
-    return memref::AllocOp::create(
-        b, loc, MemRefType::get(type.getShape(), type.getElementType()),
-        b.getI64IntegerAttr(64));
-  }
-  /// The tensor of a buffer the kernel has written.
-  Value result(Value memref, Type tensorType) {
-    return bufferization::ToTensorOp::create(b, loc, tensorType, memref,
-                                             /*restrict=*/true,
-                                             /*writable=*/true);
-  }
-  void call(ModuleOp module, StringRef name, ArrayRef<Value> args) {
-    switchyard::declareUkernel(module, name, args.size());
-    func::CallOp::create(b, loc, name, TypeRange{}, args);
-  }
-};
 
 int64_t dimOf(Value v, unsigned d) {
   return cast<RankedTensorType>(v.getType()).getDimSize(d);
@@ -128,7 +94,7 @@ LogicalResult lowerRouting(ModuleOp module, RoutingOp op) {
   if (failed(checkSupported(op)))
     return failure();
   OpBuilder b(op);
-  CallBuilder c{b, op.getLoc()};
+  TensorCallBuilder c{b, op.getLoc()};
   Value logits = c.input(op.getLogits());
   Value bias = op.getCorrectionBias()
                    ? c.address(c.input(op.getCorrectionBias()))
@@ -193,7 +159,7 @@ LogicalResult lowerDispatch(ModuleOp module, sy::DispatchOp op) {
   if (failed(checkSupported(op)))
     return failure();
   OpBuilder b(op);
-  CallBuilder c{b, op.getLoc()};
+  TensorCallBuilder c{b, op.getLoc()};
   Value tokens = c.input(op.getTokens()), ids = c.input(op.getExpertIds());
   Value permuted = c.alloc(op.getPermuted().getType());
   Value offsets = c.alloc(op.getOffsets().getType());
@@ -290,7 +256,7 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
     return failure();
   OpBuilder b(op);
   Location loc = op.getLoc();
-  CallBuilder c{b, loc};
+  TensorCallBuilder c{b, loc};
   auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
   bool transposed = op.getRhsTransposed();
   int64_t m = dimOf(op.getLhs(), 0), k = dimOf(op.getLhs(), 1),
@@ -353,7 +319,7 @@ LogicalResult lowerCombine(ModuleOp module, sy::CombineOp op) {
   if (failed(checkSupported(op)))
     return failure();
   OpBuilder b(op);
-  CallBuilder c{b, op.getLoc()};
+  TensorCallBuilder c{b, op.getLoc()};
   Value rows = c.input(op.getExpertOut()), inverse = c.input(op.getInverse());
   Value weights =
       op.getWeights() ? c.address(c.input(op.getWeights())) : c.i64(0);
@@ -371,7 +337,7 @@ LogicalResult lowerDispatchWeights(ModuleOp module, sy::DispatchWeightsOp op) {
   if (failed(checkSupported(op)))
     return failure();
   OpBuilder b(op);
-  CallBuilder c{b, op.getLoc()};
+  TensorCallBuilder c{b, op.getLoc()};
   Value inverse = c.input(op.getInverse()), weights = c.input(op.getWeights());
   Value out = c.alloc(op.getResult().getType());
   c.call(module, kDispatchWeights,

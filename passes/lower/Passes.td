@@ -153,4 +153,45 @@ def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowerPyramidToUkernel
+    : Pass<"sy-lower-pyramid-to-ukernel", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime's pyramid kernel for sy.pyramid_pool";
+  let description = [{
+    Runs on tensors, before bufferization, as `sy-lower-moe-to-ukernel`
+    does. Each `sy.pyramid_pool` becomes one `sy_ukernel_pyramid_pool` call
+    (`lib/Runtime/ukernels/pyramid.c`) with a constant table of its levels
+    (13 i64 fields each, `SY_PYRAMID_*` in `ukernels.h`) and the addresses of
+    one fresh buffer per result. The kernel threads over the `N * C` input
+    planes and computes every level of a plane while it is in cache: the
+    map is read from memory once for the whole pyramid, each level with
+    separable row and column passes, a chained level from the previous
+    level's plane.
+
+    f32 tensors of static shape only; anything else is an error at the op.
+
+    Before:
+    ```mlir
+    %p:2 = sy.pyramid_pool %x levels = [#sy.level<avg bins = [1, 1]>,
+        #sy.level<avg kernel = [2, 2] strides = [2, 2]>]
+        : tensor<1x8x4x4xf32> -> tensor<1x8x1x1xf32>, tensor<1x8x2x2xf32>
+    ```
+    After:
+    ```mlir
+    %table = arith.constant dense<[[0, 1, 1, 1, ...], [0, 0, 2, 2, ...]]>
+        : tensor<2x13xi64>
+    %addresses = memref.alloca() : memref<2xi64>
+    %b0 = memref.alloc() {alignment = 64 : i64} : memref<1x8x1x1xf32>
+    ...
+    call @sy_ukernel_pyramid_pool(%planes, %h, %w, %x_addr, %c2, %table_addr,
+        %addresses_addr) : (i64, i64, i64, i64, i64, i64, i64) -> ()
+    %p0 = bufferization.to_tensor %b0 restrict writable : ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect"
+  ];
+}
+
 #endif // SWITCHYARD_PASSES_LOWER

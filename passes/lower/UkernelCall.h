@@ -10,6 +10,7 @@
 #define SWITCHYARD_PASSES_LOWER_UKERNELCALL_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
@@ -65,6 +66,47 @@ inline void declareUkernel(mlir::ModuleOp module, llvm::StringRef name,
       b.getFunctionType(llvm::SmallVector<Type>(numArgs, i64), {}));
   decl.setPrivate();
 }
+
+/// Builds micro-kernel calls on tensors, before bufferization (the sy op
+/// lowerings): operands become read-only buffer views, results fresh
+/// allocations the kernel writes, turned back into tensors.
+struct TensorCallBuilder {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+
+  mlir::Value i64(int64_t v) {
+    return mlir::arith::ConstantIntOp::create(b, loc, v, 64);
+  }
+  /// The address of a memref's first element as i64.
+  mlir::Value address(mlir::Value memref) {
+    return memrefAddressAndStrides(b, loc, memref).first;
+  }
+  /// A read-only buffer view of `tensor`.
+  mlir::Value input(mlir::Value tensor) {
+    using namespace mlir;
+    auto type = cast<RankedTensorType>(tensor.getType());
+    auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+    return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
+                                             /*read_only=*/true);
+  }
+  mlir::Value alloc(mlir::Type tensorType) {
+    using namespace mlir;
+    auto type = cast<RankedTensorType>(tensorType);
+    return memref::AllocOp::create(
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+        b.getI64IntegerAttr(64));
+  }
+  /// The tensor of a buffer the kernel has written.
+  mlir::Value result(mlir::Value memref, mlir::Type tensorType) {
+    return mlir::bufferization::ToTensorOp::create(
+        b, loc, tensorType, memref, /*restrict=*/true, /*writable=*/true);
+  }
+  void call(mlir::ModuleOp module, llvm::StringRef name,
+            llvm::ArrayRef<mlir::Value> args) {
+    declareUkernel(module, name, args.size());
+    mlir::func::CallOp::create(b, loc, name, mlir::TypeRange{}, args);
+  }
+};
 
 /// True when `type` is an f32 memref of rank `rank` with row-major
 /// contiguous inner dimensions from `fromDim` on (only the outer strides

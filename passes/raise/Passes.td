@@ -81,4 +81,50 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
   ];
 }
 
+def RaisePyramid : Pass<"sy-raise-pyramid", "::mlir::func::FuncOp"> {
+  let summary = "Raise the pooling levels of one feature map to sy.pyramid_pool";
+  let description = [{
+    Runs on the imported `onnx` dialect, before `sy-lower-onnx`. The
+    poolings of one `[N, C, H, W]` f32 feature map become the levels of
+    one `sy.pyramid_pool`, which the lowering computes from a single read
+    of the map:
+
+    * `AveragePool` / `MaxPool` with a 2-D kernel, explicit pads (or
+      `auto_pad = VALID`) and unit dilations: a window level with the
+      node's kernel, strides, pads, `ceil_mode` and `count_include_pad`;
+    * `GlobalAveragePool` / `GlobalMaxPool`, and `ReduceMean` /
+      `ReduceMax` over axes {2, 3} with `keepdims` (how torch exports
+      `AdaptiveAvgPool2d(1)`): an adaptive level with `bins = [1, 1]`;
+    * a window pool reading the previous level's result: a `chained` level
+      (YOLO SPPF's three k5 max pools).
+
+    Each map's pools are the levels in program order, each followed by its
+    chain. Two or more levels make a pyramid; a lone pool stays an ONNX
+    node, as does any pool the lowering does not implement exactly (SAME
+    auto padding, dilations, a used `Indices` output, other element types,
+    dynamic shapes). This covers PSPNet's PPM (torch exports
+    `AdaptiveAvgPool2d(b)` with `b` dividing the size as `AveragePool` with
+    kernel = stride), DDRNet's DAPPM / PIDNet's PAPPM (k5/s2/p2, k9/s4/p4,
+    k17/s8/p8 and global pooling), YOLO's SPPF and SPP (k5, 9, 13). The
+    per-level convolutions, `Resize` and `Concat`/`Add` stay ONNX nodes.
+
+    Before:
+    ```mlir
+    %1 = onnx.node "MaxPool" (%0) {kernel_shape = [5, 5], pads = [2, 2, 2, 2],
+           strides = [1, 1]} : (tensor<1x256x20x20xf32>) -> tensor<1x256x20x20xf32>
+    %2 = onnx.node "MaxPool" (%1) {...} : ...
+    %3 = onnx.node "MaxPool" (%2) {...} : ...
+    ```
+    After:
+    ```mlir
+    %1:3 = sy.pyramid_pool %0 levels = [
+        #sy.level<max kernel = [5, 5] pads = [2, 2, 2, 2]>,
+        #sy.level<max kernel = [5, 5] pads = [2, 2, 2, 2] chained>,
+        #sy.level<max kernel = [5, 5] pads = [2, 2, 2, 2] chained>]
+        : tensor<1x256x20x20xf32> -> tensor<1x256x20x20xf32>, ...
+    ```
+  }];
+  let dependentDialects = ["::switchyard::sy::SyDialect"];
+}
+
 #endif // SWITCHYARD_PASSES_RAISE

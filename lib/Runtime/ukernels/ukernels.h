@@ -125,6 +125,40 @@ void sy_ukernel_moe_dispatch_weights(int64_t t, int64_t k, int64_t rows,
                                      intptr_t inverse, intptr_t weights,
                                      intptr_t out);
 
+/*===- Pooling pyramids (pyramid.c; the math is sy.pyramid_pool's) --------===*/
+
+/* One level's description: SY_PYRAMID_FIELDS i64 values at these indices.
+ * SIZE is the kernel (window level) or the bin count (adaptive level); the
+ * output size is the compiler's (ceil_mode is already in it). */
+enum {
+  SY_PYRAMID_MODE = 0,     /* SY_POOL_AVG or SY_POOL_MAX */
+  SY_PYRAMID_ADAPTIVE = 1, /* 1: adaptive bins, 0: window */
+  SY_PYRAMID_SIZE_H = 2,
+  SY_PYRAMID_SIZE_W = 3,
+  SY_PYRAMID_STRIDE_H = 4,
+  SY_PYRAMID_STRIDE_W = 5,
+  SY_PYRAMID_PAD_TOP = 6,
+  SY_PYRAMID_PAD_LEFT = 7,
+  SY_PYRAMID_PAD_BOTTOM = 8,
+  SY_PYRAMID_PAD_RIGHT = 9,
+  SY_PYRAMID_FLAGS = 10,
+  SY_PYRAMID_OUT_H = 11,
+  SY_PYRAMID_OUT_W = 12,
+  SY_PYRAMID_FIELDS = 13
+};
+/* sy.PoolMode's values. */
+enum { SY_POOL_AVG = 0, SY_POOL_MAX = 1 };
+enum { SY_PYRAMID_COUNT_INCLUDE_PAD = 1, SY_PYRAMID_CHAINED = 2 };
+
+/* sy.pyramid_pool over input [planes][h][w] (planes = N * C): level i
+ * writes outputs[i], an [planes][OUT_H][OUT_W] buffer, from the input or,
+ * when chained, from level i - 1's output. levels is
+ * [nlevels][SY_PYRAMID_FIELDS], outputs [nlevels] addresses. Threads over
+ * planes; each plane is read once for all levels. */
+void sy_ukernel_pyramid_pool(int64_t planes, int64_t h, int64_t w,
+                             intptr_t input, int64_t nlevels, intptr_t levels,
+                             intptr_t outputs);
+
 #ifdef __cplusplus
 }
 #endif

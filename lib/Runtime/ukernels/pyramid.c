@@ -1,0 +1,213 @@
+/*===- pyramid.c - every level of a pooling pyramid from one read ---------===*
+ *
+ * sy.pyramid_pool (dialects/sy/SyOps.td; the level semantics are
+ * #sy.level's in SyBase.td). Threads over the N*C planes: each plane is
+ * read from memory once and stays in cache while every level is computed
+ * from it (a chained level from the previous level's plane, still in
+ * cache too). A level is separable: for each output row, a column pass
+ * reduces the input rows of its window into one row (vectorised along the
+ * row), then a row pass reduces that row over every output column's
+ * window. Stride-1 windows (YOLO SPPF/SPP) take a vectorised row pass
+ * over the row padded with the reduction's identity.
+ *===----------------------------------------------------------------------===*/
+#include "lib/Runtime/ModelDescriptor.h"
+#include "lib/Runtime/ukernels/ukernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The [begin, end) input range and the divisor of output index `o` along
+ * one dimension of length `in`. */
+typedef struct {
+  int64_t begin, end, count;
+} pool_window;
+
+typedef struct {
+  int64_t adaptive, bins, kernel, stride, pad_begin, pad_end, include_pad;
+} pool_dim;
+
+static pool_window windowOf(const pool_dim *d, int64_t in, int64_t o) {
+  pool_window w;
+  if (d->adaptive) {
+    w.begin = o * in / d->bins;
+    w.end = ((o + 1) * in + d->bins - 1) / d->bins;
+    w.count = w.end - w.begin;
+    return w;
+  }
+  int64_t start = o * d->stride - d->pad_begin, stop = start + d->kernel;
+  w.begin = start < 0 ? 0 : start;
+  w.end = stop > in ? in : stop;
+  if (d->include_pad) {
+    int64_t limit = in + d->pad_end;
+    w.count = (stop > limit ? limit : stop) - start;
+  } else {
+    w.count = w.end - w.begin;
+  }
+  if (w.end < w.begin)
+    w.end = w.begin;
+  return w;
+}
+
+typedef struct {
+  int64_t planes, h, w, nlevels;
+  const float *input;
+  const int64_t *levels; /* [nlevels][SY_PYRAMID_FIELDS] */
+  float *const *outputs; /* [nlevels] */
+  /* Scratch sizes over the levels: the widest source row (a chained
+   * level's source is the previous level's output), padded row and
+   * output row. */
+  int64_t max_w, max_padded, max_ow;
+} pyramid_job;
+
+static pool_dim dimOf(const int64_t *l, int d) {
+  pool_dim p = {l[SY_PYRAMID_ADAPTIVE],
+                l[SY_PYRAMID_SIZE_H + d],
+                l[SY_PYRAMID_SIZE_H + d],
+                l[SY_PYRAMID_STRIDE_H + d],
+                l[SY_PYRAMID_PAD_TOP + d],
+                l[SY_PYRAMID_PAD_BOTTOM + d],
+                (l[SY_PYRAMID_FLAGS] & SY_PYRAMID_COUNT_INCLUDE_PAD) != 0};
+  return p;
+}
+
+/* One level on one plane: src [h][w] -> dst [oh][ow]. Scratch: `rows`
+ * holds w floats (one vertically reduced row), `padded` w + the kernel
+ * width, `cols` 3 * ow int64 (the column windows). */
+static void poolPlane(const int64_t *l, const float *src, int64_t h,
+                      int64_t w, float *dst, float *rows, float *padded,
+                      int64_t *cols) {
+  const int isMax = l[SY_PYRAMID_MODE] == SY_POOL_MAX;
+  const int64_t oh = l[SY_PYRAMID_OUT_H], ow = l[SY_PYRAMID_OUT_W];
+  const pool_dim dh = dimOf(l, 0), dw = dimOf(l, 1);
+  const float identity = isMax ? -INFINITY : 0.0f;
+  const int unitStride = !dw.adaptive && dw.stride == 1;
+  for (int64_t o = 0; o < ow; ++o) {
+    pool_window win = windowOf(&dw, w, o);
+    cols[3 * o] = win.begin;
+    cols[3 * o + 1] = win.end;
+    cols[3 * o + 2] = win.count;
+  }
+  /* A stride-1 row pass reads the row padded with the identity. */
+  const int64_t pl = unitStride ? dw.pad_begin : 0;
+  float *row = unitStride ? padded + pl : rows;
+  if (unitStride) {
+    for (int64_t j = 0; j < pl; ++j)
+      padded[j] = identity;
+    for (int64_t j = pl + w; j < ow + dw.kernel - 1; ++j)
+      padded[j] = identity;
+  }
+
+  for (int64_t o = 0; o < oh; ++o) {
+    /* Column pass, vectorised along the row: row = reduce src[window o]. */
+    pool_window win = windowOf(&dh, h, o);
+    if (win.end <= win.begin) {
+      for (int64_t j = 0; j < w; ++j)
+        row[j] = identity;
+    } else {
+      const float *first = src + win.begin * w;
+      for (int64_t j = 0; j < w; ++j)
+        row[j] = first[j];
+      for (int64_t r = win.begin + 1; r < win.end; ++r) {
+        const float *x = src + r * w;
+        if (isMax)
+          for (int64_t j = 0; j < w; ++j)
+            row[j] = x[j] > row[j] ? x[j] : row[j];
+        else
+          for (int64_t j = 0; j < w; ++j)
+            row[j] += x[j];
+      }
+    }
+    /* Row pass over the reduced row. */
+    float *d = dst + o * ow;
+    if (unitStride) {
+      const float *base = padded; /* column j - pl of the row */
+      for (int64_t j = 0; j < ow; ++j)
+        d[j] = base[j];
+      for (int64_t u = 1; u < dw.kernel; ++u) {
+        const float *shifted = base + u;
+        if (isMax)
+          for (int64_t j = 0; j < ow; ++j)
+            d[j] = shifted[j] > d[j] ? shifted[j] : d[j];
+        else
+          for (int64_t j = 0; j < ow; ++j)
+            d[j] += shifted[j];
+      }
+    } else {
+      for (int64_t j = 0; j < ow; ++j) {
+        float acc = identity;
+        if (isMax)
+          for (int64_t c = cols[3 * j]; c < cols[3 * j + 1]; ++c)
+            acc = row[c] > acc ? row[c] : acc;
+        else
+          for (int64_t c = cols[3 * j]; c < cols[3 * j + 1]; ++c)
+            acc += row[c];
+        d[j] = acc;
+      }
+    }
+    if (isMax)
+      continue;
+    for (int64_t j = 0; j < ow; ++j) {
+      int64_t count = win.count * cols[3 * j + 2];
+      d[j] = count > 0 ? d[j] / (float)count : NAN;
+    }
+  }
+}
+
+static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
+  const pyramid_job *job = (const pyramid_job *)env;
+  size_t bytes = (size_t)(job->max_w + job->max_padded) * sizeof(float) +
+                 (size_t)(3 * job->max_ow + 2) * sizeof(int64_t);
+  float *scratch = (float *)sy_rt_scratch(bytes);
+  float *owned = NULL;
+  if (!scratch)
+    scratch = owned = (float *)aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!scratch)
+    return;
+  for (int64_t p = p0; p < p1; ++p) {
+    const float *src = job->input + p * job->h * job->w;
+    int64_t sh = job->h, sw = job->w;
+    for (int64_t i = 0; i < job->nlevels; ++i) {
+      const int64_t *l = job->levels + i * SY_PYRAMID_FIELDS;
+      int64_t oh = l[SY_PYRAMID_OUT_H], ow = l[SY_PYRAMID_OUT_W];
+      if (!(l[SY_PYRAMID_FLAGS] & SY_PYRAMID_CHAINED)) {
+        src = job->input + p * job->h * job->w;
+        sh = job->h;
+        sw = job->w;
+      }
+      float *dst = job->outputs[i] + p * oh * ow;
+      float *rows = scratch, *padded = rows + job->max_w;
+      int64_t *cols = (int64_t *)(padded + job->max_padded);
+      poolPlane(l, src, sh, sw, dst, rows, padded, cols);
+      src = dst;
+      sh = oh;
+      sw = ow;
+    }
+  }
+  free(owned);
+}
+
+void sy_ukernel_pyramid_pool(int64_t planes, int64_t h, int64_t w,
+                             intptr_t input, int64_t nlevels, intptr_t levels,
+                             intptr_t outputs) {
+  const int64_t *l = (const int64_t *)levels;
+  pyramid_job job = {planes, h, w, nlevels, (const float *)input,
+                     (const int64_t *)levels, (float *const *)outputs,
+                     w, 1, 1};
+  int64_t sw = w;
+  for (int64_t i = 0; i < nlevels; ++i, l += SY_PYRAMID_FIELDS) {
+    if (!(l[SY_PYRAMID_FLAGS] & SY_PYRAMID_CHAINED))
+      sw = w;
+    int64_t ow = l[SY_PYRAMID_OUT_W];
+    int64_t padded = ow + l[SY_PYRAMID_SIZE_W] - 1;
+    if (sw + l[SY_PYRAMID_PAD_LEFT] > padded)
+      padded = sw + l[SY_PYRAMID_PAD_LEFT];
+    if (ow > job.max_w)
+      job.max_w = ow;
+    if (padded > job.max_padded)
+      job.max_padded = padded;
+    if (ow > job.max_ow)
+      job.max_ow = ow;
+    sw = ow;
+  }
+  sy_rt_parallel_for(planes, pyramidPlanes, &job);
+}
