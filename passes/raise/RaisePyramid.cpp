@@ -139,6 +139,7 @@ nextInChain(Value v, const llvm::DenseSet<Operation *> &claimed) {
   for (Operation *user : v.getUsers()) {
     auto node = dyn_cast<NodeOp>(user);
     if (!node || claimed.contains(node) || node.getInputs()[0] != v ||
+        node->getBlock() != v.getDefiningOp()->getBlock() ||
         (node.getOpType() != "MaxPool" && node.getOpType() != "AveragePool"))
       continue;
     if (!first || node->isBeforeInBlock(first))
@@ -193,12 +194,15 @@ void raisePyramid(ArrayRef<std::pair<NodeOp, sy::PoolLevelAttr>> direct,
 
 struct RaisePyramid : switchyard::impl::RaisePyramidBase<RaisePyramid> {
   void runOnOperation() override {
-    // Direct pools of each feature map, in program order.
-    llvm::MapVector<Value, SmallVector<std::pair<NodeOp, sy::PoolLevelAttr>>>
+    // Direct pools of each feature map, in program order; one pyramid per
+    // block, since its result must dominate every level's uses.
+    llvm::MapVector<std::pair<Value, Block *>,
+                    SmallVector<std::pair<NodeOp, sy::PoolLevelAttr>>>
         byInput;
     getOperation().walk([&](NodeOp node) {
       if (sy::PoolLevelAttr level = poolLevel(node, /*chained=*/false))
-        byInput[node.getInputs()[0]].push_back({node, level});
+        byInput[{node.getInputs()[0], node->getBlock()}].push_back(
+            {node, level});
     });
     // A pool that reads another pool's result is a chained level of that
     // pyramid when it is the first such reader; otherwise it is a direct
