@@ -86,6 +86,16 @@ def Sy_PoolMode : I32EnumAttr<"PoolMode", "pooling reduction", [
   let cppNamespace = "::switchyard::sy";
 }
 
+def Sy_ResizeCoordinates : I32EnumAttr<"ResizeCoordinates",
+    "ONNX Resize's coordinate_transformation_mode of a bilinear upsampling", [
+    I32EnumAttrCase<"half_pixel", 0>,
+    I32EnumAttrCase<"pytorch_half_pixel", 1>,
+    I32EnumAttrCase<"align_corners", 2>,
+    I32EnumAttrCase<"asymmetric", 3>
+  ]> {
+  let cppNamespace = "::switchyard::sy";
+}
+
 def Sy_SparsityKind : I32EnumAttr<"SparsityKind", "structure of an attention mask", [
     I32EnumAttrCase<"causal", 0>,
     I32EnumAttrCase<"window", 1>,

@@ -388,6 +388,40 @@ LogicalResult PyramidPoolOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// UpsampleConcatOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult UpsampleConcatOp::verify() {
+  Operation *op = getOperation();
+  if (getInputs().empty())
+    return emitOpError("expected at least one input");
+  ArrayRef<int64_t> out;
+  if (failed(checkRank(op, "result", getResult(), 4, "[N, C, H, W]", out)))
+    return failure();
+  int64_t channels = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    std::string what = ("input #" + Twine(i)).str();
+    ArrayRef<int64_t> in;
+    if (failed(checkRank(op, what, input, 4, "[N, C, h, w]", in)) ||
+        failed(checkSameElementType(op, what, input, "result", getResult())))
+      return failure();
+    if (!ShapedType::isDynamic(in[0]) && !ShapedType::isDynamic(out[0]) &&
+        in[0] != out[0])
+      return emitOpError() << what << " has batch " << in[0]
+                           << ", the result " << out[0];
+    channels = ShapedType::isDynamic(in[1]) || ShapedType::isDynamic(channels)
+                   ? kDyn
+                   : channels + in[1];
+  }
+  if (!ShapedType::isDynamic(channels) && !ShapedType::isDynamic(out[1]) &&
+      channels != out[1])
+    return emitOpError() << "expected " << channels
+                         << " result channels (the inputs' sum), got "
+                         << out[1];
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // SparseAttentionOp
 //===----------------------------------------------------------------------===//
 

@@ -346,6 +346,38 @@ def Sy_PyramidPoolOp : Sy_Op<"pyramid_pool"> {
   }];
 }
 
+def Sy_UpsampleConcatOp : Sy_Op<"upsample_concat"> {
+  let summary = "maps bilinearly upsampled to one size, concatenated along "
+                "channels";
+  let description = [{
+    `result [N, C_0 + ... + C_k, H, W]` holds each `input i [N, C_i, h_i,
+    w_i]` resized to `H x W` at channels `C_0 + ... + C_(i-1)` onward: ONNX
+    `Resize` with `mode = linear`, `coordinate_transformation_mode =
+    coordinates`, `exclude_outside = 0` and scales `H / h_i`, `W / w_i`
+    (what a `sizes` input gives). An input already `H x W` is copied (the
+    resize is the identity at scale 1 in every mode).
+
+    The consumer of a pooling pyramid's levels (PSPNet's PPM concatenates
+    the input with every level upsampled): the upsampled maps are written
+    straight into the concatenation, never materialised on their own.
+
+    ```mlir
+    %y = sy.upsample_concat %x, %l1, %l2 coordinates = half_pixel
+        : tensor<1x512x64x64xf32>, tensor<1x128x1x1xf32>,
+          tensor<1x128x2x2xf32> -> tensor<1x768x64x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    Variadic<Sy_FloatTensor>:$inputs,
+    Sy_ResizeCoordinates:$coordinates
+  );
+  let results = (outs Sy_FloatTensor:$result);
+  let assemblyFormat = [{
+    $inputs `coordinates` `=` $coordinates attr-dict `:` type($inputs) `->`
+    type($result)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Sparse attention
 //===----------------------------------------------------------------------===//

@@ -155,7 +155,8 @@ def LowerMoEToUkernel : Pass<"sy-lower-moe-to-ukernel", "::mlir::ModuleOp"> {
 
 def LowerPyramidToUkernel
     : Pass<"sy-lower-pyramid-to-ukernel", "::mlir::ModuleOp"> {
-  let summary = "Call the runtime's pyramid kernel for sy.pyramid_pool";
+  let summary = "Call the runtime's pyramid kernels for sy.pyramid_pool and "
+                "sy.upsample_concat";
   let description = [{
     Runs on tensors, before bufferization, as `sy-lower-moe-to-ukernel`
     does. Each `sy.pyramid_pool` becomes one `sy_ukernel_pyramid_pool` call
@@ -166,6 +167,14 @@ def LowerPyramidToUkernel
     map is read from memory once for the whole pyramid, each level with
     separable row and column passes, a chained level from the previous
     level's plane.
+
+    Each `sy.upsample_concat` becomes one `sy_ukernel_upsample_concat`
+    call: a constant table of its inputs' shapes, their addresses and, per
+    resized input, constant tables of ONNX Resize's linear taps (source
+    rows and columns with weights, from the Resize lowering's own code).
+    The kernel threads over output planes; a resized plane is interpolated
+    along rows once per source row, then each output row blends two of
+    them, written straight into the concatenation.
 
     f32 tensors of static shape only; anything else is an error at the op.
 

@@ -8,12 +8,17 @@
 //   levels -> a constant [L x 13] i64 table (ukernels.h's SY_PYRAMID_*)
 //   results -> memref.alloc each, their addresses in a stack [L] i64 array
 //   results <- bufferization.to_tensor (restrict)
+// A sy.upsample_concat becomes one sy_ukernel_upsample_concat call with
+// its inputs' shapes (a constant table), their addresses and, for each
+// resized input, constant tables of ONNX Resize's linear taps (computed by
+// the Resize lowering's own code, ResizeTaps.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/sy/SyOps.h"
 #include "passes/lower/Passes.h"
 #include "passes/lower/UkernelCall.h"
+#include "passes/lower/onnx/ResizeTaps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -31,6 +36,7 @@ using switchyard::TensorCallBuilder;
 namespace {
 
 constexpr llvm::StringLiteral kPyramidPool = "sy_ukernel_pyramid_pool";
+constexpr llvm::StringLiteral kUpsampleConcat = "sy_ukernel_upsample_concat";
 // ukernels.h: SY_PYRAMID_FIELDS, SY_PYRAMID_COUNT_INCLUDE_PAD,
 // SY_PYRAMID_CHAINED; SY_POOL_AVG/MAX are sy::PoolMode's values.
 constexpr int64_t kFields = 13;
@@ -61,14 +67,21 @@ SmallVector<int64_t> levelFields(sy::PoolLevelAttr level,
   return f;
 }
 
-LogicalResult lowerPyramidPool(ModuleOp module, sy::PyramidPoolOp op) {
+/// The kernels take f32 tensors of static shape.
+LogicalResult checkStaticF32(Operation *op) {
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
     auto type = cast<RankedTensorType>(v.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return op.emitError("the CPU lowering of sy.pyramid_pool needs f32 "
-                          "tensors of static shape, got ")
-             << type;
+      return op->emitError() << "the CPU lowering of " << op->getName()
+                             << " needs f32 tensors of static shape, got "
+                             << type;
   }
+  return success();
+}
+
+LogicalResult lowerPyramidPool(ModuleOp module, sy::PyramidPoolOp op) {
+  if (failed(checkStaticF32(op)))
+    return failure();
   OpBuilder b(op);
   Location loc = op.getLoc();
   TensorCallBuilder c{b, loc};
@@ -105,15 +118,93 @@ LogicalResult lowerPyramidPool(ModuleOp module, sy::PyramidPoolOp op) {
   return success();
 }
 
+/// The kernel's taps and weights of an input resized from `in` (h, w) to
+/// `out` (H, W): rows then columns, (lo, hi) per output index.
+std::pair<SmallVector<int64_t>, SmallVector<float>>
+upsampleTables(sy::ResizeCoordinates mode, ArrayRef<int64_t> in,
+               ArrayRef<int64_t> out) {
+  SmallVector<int64_t> taps;
+  SmallVector<float> weights;
+  for (unsigned d = 2; d < 4; ++d)
+    for (const switchyard::onnx::LinearTap &t :
+         switchyard::onnx::linearResizeTaps(sy::stringifyEnum(mode), in[d],
+                                            out[d])) {
+      taps.append({t.lo, t.hi});
+      weights.append({static_cast<float>(t.wlo), static_cast<float>(t.whi)});
+    }
+  return {taps, weights};
+}
+
+LogicalResult lowerUpsampleConcat(ModuleOp module, sy::UpsampleConcatOp op) {
+  if (failed(checkStaticF32(op)))
+    return failure();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  TensorCallBuilder c{b, loc};
+  ArrayRef<int64_t> out = op.getResult().getType().getShape();
+  int64_t inputs = op.getInputs().size();
+
+  SmallVector<int64_t> shapes;
+  auto pointersType = MemRefType::get({inputs, 3}, b.getI64Type());
+  Value pointers = memref::AllocaOp::create(b, loc, pointersType);
+  auto store = [&](Value v, int64_t i, int64_t j) {
+    memref::StoreOp::create(b, loc, v, pointers,
+                            ValueRange{arith::ConstantIndexOp::create(b, loc, i),
+                                       arith::ConstantIndexOp::create(b, loc, j)});
+  };
+  for (auto [i, input] : llvm::enumerate(op.getInputs())) {
+    ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
+    shapes.append({in[1], in[2], in[3]});
+    store(c.address(c.input(input)), i, 0);
+    if (in[2] == out[2] && in[3] == out[3]) {
+      store(c.i64(0), i, 1);
+      store(c.i64(0), i, 2);
+      continue;
+    }
+    auto [taps, weights] = upsampleTables(op.getCoordinates(), in, out);
+    auto n = static_cast<int64_t>(taps.size());
+    Value tapsTensor = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, b.getI64Type()),
+                               ArrayRef(taps)));
+    Value weightsTensor = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, b.getF32Type()),
+                               ArrayRef(weights)));
+    store(c.address(c.input(tapsTensor)), i, 1);
+    store(c.address(c.input(weightsTensor)), i, 2);
+  }
+  Value shapesTensor = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({inputs, 3}, b.getI64Type()), ArrayRef(shapes)));
+  Value result = c.alloc(op.getResult().getType());
+  c.call(module, kUpsampleConcat,
+         {c.i64(out[0]), c.i64(out[2]), c.i64(out[3]), c.i64(inputs),
+          c.address(c.input(shapesTensor)), c.address(pointers),
+          c.address(result)});
+  op.getResult().replaceAllUsesWith(c.result(result, op.getResult().getType()));
+  op.erase();
+  return success();
+}
+
 struct LowerPyramidToUkernel
     : switchyard::impl::LowerPyramidToUkernelBase<LowerPyramidToUkernel> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<sy::PyramidPoolOp> ops;
-    module.walk([&](sy::PyramidPoolOp op) { ops.push_back(op); });
-    for (sy::PyramidPoolOp op : ops)
-      if (failed(lowerPyramidPool(module, op)))
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<sy::PyramidPoolOp, sy::UpsampleConcatOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      LogicalResult done =
+          isa<sy::PyramidPoolOp>(op)
+              ? lowerPyramidPool(module, cast<sy::PyramidPoolOp>(op))
+              : lowerUpsampleConcat(module, cast<sy::UpsampleConcatOp>(op));
+      if (failed(done))
         return signalPassFailure();
+    }
   }
 };
 

@@ -82,7 +82,9 @@ def RaiseMoE : Pass<"sy-raise-moe", "::mlir::func::FuncOp"> {
 }
 
 def RaisePyramid : Pass<"sy-raise-pyramid", "::mlir::func::FuncOp"> {
-  let summary = "Raise the pooling levels of one feature map to sy.pyramid_pool";
+  let summary = "Raise the pooling levels of one feature map to "
+                "sy.pyramid_pool, upsampling into a Concat to "
+                "sy.upsample_concat";
   let description = [{
     Runs on the imported `onnx` dialect, before `sy-lower-onnx`. The
     poolings of one `[N, C, H, W]` f32 feature map become the levels of
@@ -105,8 +107,16 @@ def RaisePyramid : Pass<"sy-raise-pyramid", "::mlir::func::FuncOp"> {
     dynamic shapes). This covers PSPNet's PPM (torch exports
     `AdaptiveAvgPool2d(b)` with `b` dividing the size as `AveragePool` with
     kernel = stride), DDRNet's DAPPM / PIDNet's PAPPM (k5/s2/p2, k9/s4/p4,
-    k17/s8/p8 and global pooling), YOLO's SPPF and SPP (k5, 9, 13). The
-    per-level convolutions, `Resize` and `Concat`/`Add` stay ONNX nodes.
+    k17/s8/p8 and global pooling), YOLO's SPPF and SPP (k5, 9, 13).
+
+    A `Concat` along channels of `[N, C_i, H, W]` maps, some of them
+    bilinear `Resize`s up to `H x W` (mode linear, one coordinate mode among
+    half_pixel, pytorch_half_pixel, align_corners and asymmetric, sizes or
+    exact scales, no antialias / exclude_outside / axes, used only by the
+    Concat) becomes `sy.upsample_concat` of the maps and the Resizes'
+    inputs: PSPNet's PPM output, written without materialising the
+    upsampled levels. The per-level convolutions and the other consumers
+    (DAPPM's `Add`s) stay ONNX nodes.
 
     Before:
     ```mlir

@@ -13,7 +13,10 @@
 //       -> `chained` level
 // The map's pools are the levels in program order, each followed by its
 // chain. Two or more levels make a pyramid; a lone pool stays an ONNX node.
-// The per-level convolutions, Resize and Concat/Add stay ONNX nodes.
+// The per-level convolutions stay ONNX nodes. A Concat (channels) of maps of
+// one size, some of them bilinear Resizes up to that size, becomes
+// sy.upsample_concat, which writes the upsampled maps straight into the
+// concatenation (PSPNet's PPM output).
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +30,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace switchyard {
 #define GEN_PASS_DEF_RAISEPYRAMID
@@ -192,6 +196,87 @@ void raisePyramid(ArrayRef<std::pair<NodeOp, sy::PoolLevelAttr>> direct,
     node.erase();
 }
 
+//===----------------------------------------------------------------------===//
+// Upsampling into the concatenation
+//===----------------------------------------------------------------------===//
+
+/// The coordinate mode of a Resize that upsamples [N, C, h, w] bilinearly
+/// to the [N, C, H, W] it declares, with scales H / h and W / w; nullopt
+/// for anything else (other modes, roi cropping, antialias, axes, a
+/// non-constant size, a scale that is not out / in).
+std::optional<sy::ResizeCoordinates> bilinearUpsample(NodeOp resize) {
+  NodeView view(resize);
+  if (!resize.isDefaultDomain() || resize.getOpType() != "Resize" ||
+      view.opset() < 11 || view.stringAttr("mode", "nearest") != "linear" ||
+      view.intAttr("antialias", 0) != 0 ||
+      view.intAttr("exclude_outside", 0) != 0 || view.hasAttr("axes"))
+    return std::nullopt;
+  auto in = featureMapShape(resize.getInputs()[0]);
+  auto out = featureMapShape(resize.getOutputs()[0]);
+  if (!in || !out || (*in)[0] != (*out)[0] || (*in)[1] != (*out)[1])
+    return std::nullopt;
+  // The sizes (input 3) or scales (input 2) must say exactly H x W.
+  if (auto sizes = view.constantInts(3); sizes && !sizes->empty()) {
+    if (*sizes != *out)
+      return std::nullopt;
+  } else {
+    DenseElementsAttr scales = view.constantInput(2);
+    if (!scales || scales.getNumElements() != 4 ||
+        !isa<FloatType>(scales.getElementType()))
+      return std::nullopt;
+    for (auto [d, v] : llvm::enumerate(scales.getValues<APFloat>()))
+      if (v.convertToDouble() * (*in)[d] != (*out)[d] ||
+          v.convertToDouble() !=
+              static_cast<double>((*out)[d]) / static_cast<double>((*in)[d]))
+        return std::nullopt;
+  }
+  std::string mode = view.stringAttr("coordinate_transformation_mode",
+                                     "half_pixel");
+  return llvm::StringSwitch<std::optional<sy::ResizeCoordinates>>(mode)
+      .Case("half_pixel", sy::ResizeCoordinates::half_pixel)
+      .Case("pytorch_half_pixel", sy::ResizeCoordinates::pytorch_half_pixel)
+      .Case("align_corners", sy::ResizeCoordinates::align_corners)
+      .Case("asymmetric", sy::ResizeCoordinates::asymmetric)
+      .Default(std::nullopt);
+}
+
+/// Concat(axis 1) of [N, C_i, H, W] maps, at least one of them a bilinear
+/// Resize (whose only use is the Concat) and all Resizes in one coordinate
+/// mode -> sy.upsample_concat of the maps and the Resizes' inputs.
+void raiseUpsampleConcat(NodeOp concat) {
+  auto out = featureMapShape(concat.getOutputs()[0]);
+  if (!out || nodeAxis(concat, 0, 4) != 1)
+    return;
+  std::optional<sy::ResizeCoordinates> mode;
+  SmallVector<Value> inputs;
+  SmallVector<NodeOp> resizes;
+  for (Value v : concat.getInputs()) {
+    auto shape = featureMapShape(v);
+    if (!shape || (*shape)[0] != (*out)[0] || (*shape)[2] != (*out)[2] ||
+        (*shape)[3] != (*out)[3])
+      return;
+    NodeOp resize = defNode(v, "Resize");
+    std::optional<sy::ResizeCoordinates> m =
+        resize && v.hasOneUse() ? bilinearUpsample(resize) : std::nullopt;
+    if (!m || (mode && m != mode)) {
+      inputs.push_back(v);
+      continue;
+    }
+    mode = m;
+    inputs.push_back(resize.getInputs()[0]);
+    resizes.push_back(resize);
+  }
+  if (resizes.empty())
+    return;
+  OpBuilder b(concat);
+  auto fused = sy::UpsampleConcatOp::create(
+      b, concat.getLoc(), concat.getOutputs()[0].getType(), inputs, *mode);
+  concat.getOutputs()[0].replaceAllUsesWith(fused.getResult());
+  concat.erase();
+  for (NodeOp resize : resizes)
+    resize.erase();
+}
+
 struct RaisePyramid : switchyard::impl::RaisePyramidBase<RaisePyramid> {
   void runOnOperation() override {
     // Direct pools of each feature map, in program order; one pyramid per
@@ -215,6 +300,13 @@ struct RaisePyramid : switchyard::impl::RaisePyramidBase<RaisePyramid> {
           unclaimed.push_back(entry);
       raisePyramid(unclaimed, claimed);
     }
+    SmallVector<NodeOp> concats;
+    getOperation().walk([&](NodeOp node) {
+      if (node.isDefaultDomain() && node.getOpType() == "Concat")
+        concats.push_back(node);
+    });
+    for (NodeOp concat : concats)
+      raiseUpsampleConcat(concat);
   }
 };
 

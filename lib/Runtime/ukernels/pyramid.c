@@ -14,7 +14,16 @@
 #include "lib/Runtime/ukernels/ukernels.h"
 
 #include <math.h>
+
+/* The plane loops are vectorised; clones for wider vectors run where the
+ * CPU has them (an ifunc picks one at load time). */
+#if defined(__x86_64__) && defined(__clang__)
+#define SY_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SY_VECTOR_CLONES
+#endif
 #include <stdlib.h>
+#include <string.h>
 
 /* The [begin, end) input range and the divisor of output index `o` along
  * one dimension of length `in`. */
@@ -73,7 +82,7 @@ static pool_dim dimOf(const int64_t *l, int d) {
 /* One level on one plane: src [h][w] -> dst [oh][ow]. Scratch: `rows`
  * holds w floats (one vertically reduced row), `padded` w + the kernel
  * width, `cols` 3 * ow int64 (the column windows). */
-static void poolPlane(const int64_t *l, const float *src, int64_t h,
+SY_VECTOR_CLONES static void poolPlane(const int64_t *l, const float *src, int64_t h,
                       int64_t w, float *dst, float *rows, float *padded,
                       int64_t *cols) {
   const int isMax = l[SY_PYRAMID_MODE] == SY_POOL_MAX;
@@ -210,4 +219,86 @@ void sy_ukernel_pyramid_pool(int64_t planes, int64_t h, int64_t w,
     sw = ow;
   }
   sy_rt_parallel_for(planes, pyramidPlanes, &job);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Upsampling into a concatenation (sy.upsample_concat)
+ *===----------------------------------------------------------------------===*/
+
+typedef struct {
+  int64_t n, h, w, ninputs, ctotal, max_rows;
+  const int64_t *shapes;    /* [ninputs][3]: c, ih, iw */
+  const intptr_t *pointers; /* [ninputs][3]: src, taps, weights */
+  float *out;
+} upsample_job;
+
+/* One plane: src [ih][iw] -> dst [h][w] through the taps (rows first, then
+ * columns: lo, hi index pairs) and their weights; tmp holds ih * w. */
+SY_VECTOR_CLONES static void upsamplePlane(const float *src, int64_t ih, int64_t iw,
+                          const int64_t *taps, const float *weights,
+                          int64_t h, int64_t w, float *dst, float *tmp) {
+  const int64_t *xt = taps + 2 * h;
+  const float *xw = weights + 2 * h;
+  for (int64_t r = 0; r < ih; ++r) {
+    const float *s = src + r * iw;
+    float *t = tmp + r * w;
+    for (int64_t x = 0; x < w; ++x)
+      t[x] = xw[2 * x] * s[xt[2 * x]] + xw[2 * x + 1] * s[xt[2 * x + 1]];
+  }
+  for (int64_t y = 0; y < h; ++y) {
+    const float *a = tmp + taps[2 * y] * w, *b = tmp + taps[2 * y + 1] * w;
+    const float wa = weights[2 * y], wb = weights[2 * y + 1];
+    float *d = dst + y * w;
+    for (int64_t x = 0; x < w; ++x)
+      d[x] = wa * a[x] + wb * b[x];
+  }
+}
+
+static void upsamplePlanes(void *env, int64_t p0, int64_t p1) {
+  const upsample_job *job = (const upsample_job *)env;
+  const int64_t plane = job->h * job->w;
+  size_t bytes = (size_t)(job->max_rows * job->w) * sizeof(float);
+  float *tmp = NULL, *owned = NULL;
+  if (bytes) {
+    tmp = (float *)sy_rt_scratch(bytes);
+    if (!tmp)
+      tmp = owned = (float *)aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!tmp)
+      return;
+  }
+  for (int64_t p = p0; p < p1; ++p) {
+    int64_t batch = p / job->ctotal, channel = p % job->ctotal;
+    /* The input holding this output channel. */
+    int64_t i = 0;
+    while (channel >= job->shapes[3 * i]) {
+      channel -= job->shapes[3 * i];
+      ++i;
+    }
+    const int64_t c = job->shapes[3 * i], ih = job->shapes[3 * i + 1],
+                  iw = job->shapes[3 * i + 2];
+    const float *src =
+        (const float *)job->pointers[3 * i] + (batch * c + channel) * ih * iw;
+    float *dst = job->out + p * plane;
+    const int64_t *taps = (const int64_t *)job->pointers[3 * i + 1];
+    if (!taps) {
+      memcpy(dst, src, (size_t)plane * sizeof(float));
+      continue;
+    }
+    upsamplePlane(src, ih, iw, taps, (const float *)job->pointers[3 * i + 2],
+                  job->h, job->w, dst, tmp);
+  }
+  free(owned);
+}
+
+void sy_ukernel_upsample_concat(int64_t n, int64_t h, int64_t w,
+                                int64_t ninputs, intptr_t shapes,
+                                intptr_t pointers, intptr_t out) {
+  upsample_job job = {n, h, w, ninputs, 0, 0, (const int64_t *)shapes,
+                      (const intptr_t *)pointers, (float *)out};
+  for (int64_t i = 0; i < ninputs; ++i) {
+    job.ctotal += job.shapes[3 * i];
+    if (job.pointers[3 * i + 1] && job.shapes[3 * i + 1] > job.max_rows)
+      job.max_rows = job.shapes[3 * i + 1];
+  }
+  sy_rt_parallel_for(n * job.ctotal, upsamplePlanes, &job);
 }

@@ -159,6 +159,16 @@ void sy_ukernel_pyramid_pool(int64_t planes, int64_t h, int64_t w,
                              intptr_t input, int64_t nlevels, intptr_t levels,
                              intptr_t outputs);
 
+/* sy.upsample_concat into out [n][sum c_i][h][w]: input i is [n][c_i][ih_i]
+ * [iw_i] (shapes [ninputs][3] = c_i, ih_i, iw_i; pointers [ninputs][3] =
+ * its address, its taps, its weights). taps holds 2 * (h + w) i64: the
+ * (lo, hi) source rows of each output row, then the (lo, hi) source
+ * columns of each output column; weights the matching 2 * (h + w) f32.
+ * taps 0: the input is h x w and copied. Threads over output planes. */
+void sy_ukernel_upsample_concat(int64_t n, int64_t h, int64_t w,
+                                int64_t ninputs, intptr_t shapes,
+                                intptr_t pointers, intptr_t out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,7 @@
 #include "passes/lower/onnx/OpRegistry.h"
 
 #include "passes/lower/onnx/Builders.h"
+#include "passes/lower/onnx/ResizeTaps.h"
 
 #include "dialects/sy/PoolingShapes.h"
 
@@ -1076,4 +1077,19 @@ const OpRow kPoolingResizeOps[] = {
 
 void switchyard::onnx::registerPoolingResizeOps(OpRegistry &registry) {
   addDefaultDomainOps(registry, kPoolingResizeOps);
+}
+
+SmallVector<switchyard::onnx::LinearTap>
+switchyard::onnx::linearResizeTaps(StringRef coordMode, int64_t in,
+                                   int64_t out) {
+  ResizePlan plan;
+  plan.interp = Interp::Linear;
+  plan.coordMode = coordMode.str();
+  double scale = static_cast<double>(out) / static_cast<double>(in);
+  SmallVector<LinearTap> taps;
+  for (int64_t o = 0; o < out; ++o) {
+    Taps t = tapsAt(plan, o, scale, in, out);
+    taps.push_back({t.index[0], t.index[1], t.weight[0], t.weight[1]});
+  }
+  return taps;
 }
