@@ -712,6 +712,37 @@ func.func @level_count_include_pad_on_max(%x: tensor<1x8x13x13xf32>) {
 }
 
 //===----------------------------------------------------------------------===//
+// sy.upsample_concat
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// The result's channels are the inputs' channels summed.
+func.func @upcat_result_channels(%x: tensor<1x2x4x4xf32>, %a: tensor<1x3x2x2xf32>) {
+  // expected-error @+1 {{expected 5 result channels (the inputs' sum), got 6}}
+  %y = sy.upsample_concat %x, %a coordinates = half_pixel : tensor<1x2x4x4xf32>, tensor<1x3x2x2xf32> -> tensor<1x6x4x4xf32>
+  return
+}
+
+// -----
+
+// Every input has the result's batch.
+func.func @upcat_batch(%x: tensor<1x2x4x4xf32>, %a: tensor<2x3x2x2xf32>) {
+  // expected-error @+1 {{input #1 has batch 2, the result 1}}
+  %y = sy.upsample_concat %x, %a coordinates = half_pixel : tensor<1x2x4x4xf32>, tensor<2x3x2x2xf32> -> tensor<1x5x4x4xf32>
+  return
+}
+
+// -----
+
+// Every input is NCHW.
+func.func @upcat_input_rank(%x: tensor<1x2x4x4xf32>, %a: tensor<3x2x2xf32>) {
+  // expected-error @+1 {{expected input #1 of rank 4 [N, C, h, w], got rank 3}}
+  %y = sy.upsample_concat %x, %a coordinates = half_pixel : tensor<1x2x4x4xf32>, tensor<3x2x2xf32> -> tensor<1x5x4x4xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // sy.sparse_attention
 //===----------------------------------------------------------------------===//
 

@@ -101,3 +101,76 @@ func.func @dynamic_batch(%x: tensor<?x4x8x8xf32>) -> (tensor<?x4x1x1xf32>, tenso
   %p:2 = sy.pyramid_pool %x levels = [#sy.level<avg bins = [1, 1]>, #sy.level<max kernel = [2, 2] strides = [2, 2]>] : tensor<?x4x8x8xf32> -> tensor<?x4x1x1xf32>, tensor<?x4x4x4xf32>
   return %p#0, %p#1 : tensor<?x4x1x1xf32>, tensor<?x4x4x4xf32>
 }
+
+// -----
+
+// sy.upsample_concat: one sy_ukernel_upsample_concat call with N, H, W, the
+// input count, a constant [inputs x 3] i64 table of each input's C, h, w,
+// the address of a stack [inputs x 3] i64 array (per input: its address,
+// then its taps and weights, or 0, 0 for an input already H x W) and the
+// result. The taps of the 2x2 -> 4x4 half_pixel input, rows then columns,
+// (lo, hi) per output index: x_src = (x + 0.5) / 2 - 0.5 = -0.25, 0.25,
+// 0.75, 1.25, so lo = floor = -1, 0, 0, 1 and hi = lo + 1, clamped into
+// [0, 1]; weights (1 - r, r) with r = 0.75, 0.25, 0.75, 0.25.
+// CHECK: func.func private @sy_ukernel_upsample_concat(i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func @upsample_concat
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[A:.*]]: tensor<1x3x2x2xf32>)
+// CHECK: %[[PTRS:.*]] = memref.alloca() : memref<2x3xi64>
+// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<1x2x4x4xf32> to memref<1x2x4x4xf32>
+// CHECK: memref.extract_strided_metadata %[[XB]]
+// CHECK: %[[XS:.*]] = arith.addi
+// CHECK: %[[XA:.*]] = arith.index_cast %[[XS]] : index to i64
+// CHECK: memref.store %[[XA]], %[[PTRS]][%c0{{(_[0-9]+)?}}, %c0{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %c0_i64{{(_[0-9]+)?}}, %[[PTRS]][%c0{{(_[0-9]+)?}}, %c1{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %c0_i64{{(_[0-9]+)?}}, %[[PTRS]][%c0{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: %[[AB:.*]] = bufferization.to_buffer %[[A]] read_only : tensor<1x3x2x2xf32> to memref<1x3x2x2xf32>
+// CHECK: memref.extract_strided_metadata %[[AB]]
+// CHECK: %[[AS:.*]] = arith.addi
+// CHECK: %[[AA:.*]] = arith.index_cast %[[AS]] : index to i64
+// CHECK: memref.store %[[AA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c0{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: %[[TAPS:.*]] = arith.constant dense<[0, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 1, 1]> : tensor<16xi64>
+// CHECK: %[[WTS:.*]] = arith.constant dense<[2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01]> : tensor<16xf32>
+// CHECK: %[[TB:.*]] = bufferization.to_buffer %[[TAPS]] read_only : tensor<16xi64> to memref<16xi64>
+// CHECK: memref.extract_strided_metadata %[[TB]]
+// CHECK: %[[TS:.*]] = arith.addi
+// CHECK: %[[TA:.*]] = arith.index_cast %[[TS]] : index to i64
+// CHECK: memref.store %[[TA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c1{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: %[[WB:.*]] = bufferization.to_buffer %[[WTS]] read_only : tensor<16xf32> to memref<16xf32>
+// CHECK: memref.extract_strided_metadata %[[WB]]
+// CHECK: %[[WS:.*]] = arith.addi
+// CHECK: %[[WA:.*]] = arith.index_cast %[[WS]] : index to i64
+// CHECK: memref.store %[[WA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: %[[SHAPES:.*]] = arith.constant dense<{{\[\[}}2, 4, 4], [3, 2, 2]]> : tensor<2x3xi64>
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x5x4x4xf32>
+// CHECK: %[[N:.*]] = arith.constant 1 : i64
+// CHECK: %[[H:.*]] = arith.constant 4 : i64
+// CHECK: %[[W:.*]] = arith.constant 4 : i64
+// CHECK: %[[NIN:.*]] = arith.constant 2 : i64
+// CHECK: %[[SB:.*]] = bufferization.to_buffer %[[SHAPES]] read_only : tensor<2x3xi64> to memref<2x3xi64>
+// CHECK: memref.extract_strided_metadata %[[SB]]
+// CHECK: %[[SS:.*]] = arith.addi
+// CHECK: %[[SA:.*]] = arith.index_cast %[[SS]] : index to i64
+// CHECK: memref.extract_strided_metadata %[[PTRS]]
+// CHECK: %[[PS:.*]] = arith.addi
+// CHECK: %[[PA:.*]] = arith.index_cast %[[PS]] : index to i64
+// CHECK: memref.extract_strided_metadata %[[OUT]]
+// CHECK: %[[OS:.*]] = arith.addi
+// CHECK: %[[OA:.*]] = arith.index_cast %[[OS]] : index to i64
+// CHECK: call @sy_ukernel_upsample_concat(%[[N]], %[[H]], %[[W]], %[[NIN]], %[[SA]], %[[PA]], %[[OA]]) : (i64, i64, i64, i64, i64, i64, i64) -> ()
+// CHECK-NOT: call
+// CHECK: %[[R:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<1x5x4x4xf32> to tensor<1x5x4x4xf32>
+// CHECK: return %[[R]]
+// CHECK-NOT: sy.upsample_concat
+func.func @upsample_concat(%x: tensor<1x2x4x4xf32>, %a: tensor<1x3x2x2xf32>) -> tensor<1x5x4x4xf32> {
+  %y = sy.upsample_concat %x, %a coordinates = half_pixel : tensor<1x2x4x4xf32>, tensor<1x3x2x2xf32> -> tensor<1x5x4x4xf32>
+  return %y : tensor<1x5x4x4xf32>
+}
+
+// -----
+
+// The upsampling kernel computes f32 only.
+func.func @upsample_concat_f16(%x: tensor<1x2x4x4xf16>, %a: tensor<1x3x2x2xf16>) -> tensor<1x5x4x4xf16> {
+  // expected-error @+1 {{the CPU lowering of sy.upsample_concat needs f32 tensors of static shape, got 'tensor<1x2x4x4xf16>'}}
+  %y = sy.upsample_concat %x, %a coordinates = half_pixel : tensor<1x2x4x4xf16>, tensor<1x3x2x2xf16> -> tensor<1x5x4x4xf16>
+  return %y : tensor<1x5x4x4xf16>
+}

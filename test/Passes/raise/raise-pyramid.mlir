@@ -370,3 +370,180 @@ func.func @region(%x: tensor<1x4x8x8xf32>, %c: i1, %b0: tensor<1x4x4x4xf32>) -> 
   %b = onnx.node "AveragePool" opset 17 (%x) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
   return %a, %b : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// PSPNet's PPM output: the input concatenated (channels) with the pyramid
+// levels upsampled back to its size by bilinear Resizes with a sizes input
+// (roi and scales absent). The Resizes are folded into one
+// sy.upsample_concat of the map and the Resizes' inputs.
+// CHECK-LABEL: func @ppm_upsample_concat
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[A:.*]]: tensor<1x2x1x1xf32>, %[[B:.*]]: tensor<1x3x2x2xf32>)
+// CHECK-NOT: onnx.node
+// CHECK: %[[Y:.*]] = sy.upsample_concat %[[X]], %[[A]], %[[B]] coordinates = half_pixel : tensor<1x4x8x8xf32>, tensor<1x2x1x1xf32>, tensor<1x3x2x2xf32> -> tensor<1x9x8x8xf32>
+// CHECK-NOT: onnx.node
+// CHECK: return %[[Y]]
+func.func @ppm_upsample_concat(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x1x1xf32>, %b: tensor<1x3x2x2xf32>) -> tensor<1x9x8x8xf32> {
+  %none = onnx.none
+  %sa = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %sb = arith.constant dense<[1, 3, 8, 8]> : tensor<4xi64>
+  %ra = onnx.node "Resize" opset 13 (%a, %none, %none, %sa) {coordinate_transformation_mode = "half_pixel", mode = "linear"} : (tensor<1x2x1x1xf32>, none, none, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %rb = onnx.node "Resize" opset 13 (%b, %none, %none, %sb) {coordinate_transformation_mode = "half_pixel", mode = "linear"} : (tensor<1x3x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x3x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%x, %ra, %rb) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>, tensor<1x3x8x8xf32>) -> tensor<1x9x8x8xf32>
+  return %y : tensor<1x9x8x8xf32>
+}
+
+// -----
+
+// align_corners (torch's F.interpolate(align_corners=True)), with roi and
+// scales given as empty constants, as torch exports them.
+// CHECK-LABEL: func @align_corners
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[A:.*]]: tensor<1x2x2x2xf32>)
+// CHECK-NOT: onnx.node
+// CHECK: %[[Y:.*]] = sy.upsample_concat %[[X]], %[[A]] coordinates = align_corners : tensor<1x4x8x8xf32>, tensor<1x2x2x2xf32> -> tensor<1x6x8x8xf32>
+// CHECK-NOT: onnx.node
+// CHECK: return %[[Y]]
+func.func @align_corners(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x2x2xf32>) -> tensor<1x6x8x8xf32> {
+  %roi = arith.constant dense<> : tensor<0xf32>
+  %scales = arith.constant dense<> : tensor<0xf32>
+  %sizes = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %r = onnx.node "Resize" opset 11 (%a, %roi, %scales, %sizes) {coordinate_transformation_mode = "align_corners", mode = "linear"} : (tensor<1x2x2x2xf32>, tensor<0xf32>, tensor<0xf32>, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %y = onnx.node "Concat" opset 11 (%x, %r) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
+
+// -----
+
+// A scales input [1, 1, 4, 4] that is exactly out / in (2x2 -> 8x8); the
+// Resize comes first in the Concat, coordinate mode defaulted (half_pixel).
+// CHECK-LABEL: func @exact_scales
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[A:.*]]: tensor<1x2x2x2xf32>)
+// CHECK-NOT: onnx.node
+// CHECK: %[[Y:.*]] = sy.upsample_concat %[[A]], %[[X]] coordinates = half_pixel : tensor<1x2x2x2xf32>, tensor<1x4x8x8xf32> -> tensor<1x6x8x8xf32>
+// CHECK-NOT: onnx.node
+// CHECK: return %[[Y]]
+func.func @exact_scales(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x2x2xf32>) -> tensor<1x6x8x8xf32> {
+  %none = onnx.none
+  %s = arith.constant dense<[1.0, 1.0, 4.0, 4.0]> : tensor<4xf32>
+  %r = onnx.node "Resize" opset 13 (%a, %none, %s) {mode = "linear"} : (tensor<1x2x2x2xf32>, none, tensor<4xf32>) -> tensor<1x2x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%r, %x) {axis = 1 : i64} : (tensor<1x2x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
+
+// -----
+
+// Near-miss: a nearest Resize is no bilinear upsampling.
+// CHECK-LABEL: func @resize_nearest
+// CHECK-NOT: sy.upsample_concat
+// CHECK: %[[R:.*]] = onnx.node "Resize" opset 13
+// CHECK: onnx.node "Concat" opset 13 (%{{.*}}, %[[R]])
+// CHECK-NOT: sy.upsample_concat
+func.func @resize_nearest(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x2x2xf32>) -> tensor<1x6x8x8xf32> {
+  %none = onnx.none
+  %sizes = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %r = onnx.node "Resize" opset 13 (%a, %none, %none, %sizes) {mode = "nearest"} : (tensor<1x2x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%x, %r) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
+
+// -----
+
+// Near-miss: a Concat along the rows, not the channels.
+// CHECK-LABEL: func @concat_axis_2
+// CHECK-NOT: sy.upsample_concat
+// CHECK: %[[R:.*]] = onnx.node "Resize" opset 13
+// CHECK: onnx.node "Concat" opset 13 (%{{.*}}, %[[R]]) {axis = 2 : i64}
+// CHECK-NOT: sy.upsample_concat
+func.func @concat_axis_2(%x: tensor<1x4x8x8xf32>, %a: tensor<1x4x2x2xf32>) -> tensor<1x4x16x8xf32> {
+  %none = onnx.none
+  %sizes = arith.constant dense<[1, 4, 8, 8]> : tensor<4xi64>
+  %r = onnx.node "Resize" opset 13 (%a, %none, %none, %sizes) {mode = "linear"} : (tensor<1x4x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x4x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%x, %r) {axis = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x16x8xf32>
+  return %y : tensor<1x4x16x8xf32>
+}
+
+// -----
+
+// Resizes in two coordinate modes: the first Resize's mode is the op's; a
+// Resize in another mode stays an ONNX node whose (already H x W) result
+// is an input map of the sy.upsample_concat.
+// CHECK-LABEL: func @mixed_modes
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x8x8xf32>, %[[A:.*]]: tensor<1x2x1x1xf32>, %[[B:.*]]: tensor<1x3x2x2xf32>)
+// CHECK-NOT: onnx.node "Resize" opset 13 (%[[A]]
+// CHECK: %[[RB:.*]] = onnx.node "Resize" opset 13 (%[[B]], %{{.*}}, %{{.*}}, %{{.*}}) {coordinate_transformation_mode = "align_corners", mode = "linear"}
+// CHECK-NOT: onnx.node "Resize"
+// CHECK: %[[Y:.*]] = sy.upsample_concat %[[X]], %[[A]], %[[RB]] coordinates = half_pixel : tensor<1x4x8x8xf32>, tensor<1x2x1x1xf32>, tensor<1x3x8x8xf32> -> tensor<1x9x8x8xf32>
+// CHECK-NOT: onnx.node
+// CHECK: return %[[Y]]
+func.func @mixed_modes(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x1x1xf32>, %b: tensor<1x3x2x2xf32>) -> tensor<1x9x8x8xf32> {
+  %none = onnx.none
+  %sa = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %sb = arith.constant dense<[1, 3, 8, 8]> : tensor<4xi64>
+  %ra = onnx.node "Resize" opset 13 (%a, %none, %none, %sa) {coordinate_transformation_mode = "half_pixel", mode = "linear"} : (tensor<1x2x1x1xf32>, none, none, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %rb = onnx.node "Resize" opset 13 (%b, %none, %none, %sb) {coordinate_transformation_mode = "align_corners", mode = "linear"} : (tensor<1x3x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x3x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%x, %ra, %rb) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>, tensor<1x3x8x8xf32>) -> tensor<1x9x8x8xf32>
+  return %y : tensor<1x9x8x8xf32>
+}
+
+// -----
+
+// Near-miss: a Resize whose result has a user besides the Concat is no
+// upsampling into the concatenation.
+// CHECK-LABEL: func @resize_second_user
+// CHECK-NOT: sy.upsample_concat
+// CHECK: %[[R:.*]] = onnx.node "Resize" opset 13
+// CHECK: %[[Y:.*]] = onnx.node "Concat" opset 13 (%{{.*}}, %[[R]])
+// CHECK: return %[[Y]], %[[R]]
+// CHECK-NOT: sy.upsample_concat
+func.func @resize_second_user(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x2x2xf32>) -> (tensor<1x6x8x8xf32>, tensor<1x2x8x8xf32>) {
+  %none = onnx.none
+  %sizes = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %r = onnx.node "Resize" opset 13 (%a, %none, %none, %sizes) {mode = "linear"} : (tensor<1x2x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%x, %r) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y, %r : tensor<1x6x8x8xf32>, tensor<1x2x8x8xf32>
+}
+
+// -----
+
+// Near-miss: an antialiased Resize.
+// CHECK-LABEL: func @resize_antialias
+// CHECK-NOT: sy.upsample_concat
+// CHECK: %[[R:.*]] = onnx.node "Resize" opset 18
+// CHECK: onnx.node "Concat" opset 18 (%{{.*}}, %[[R]])
+// CHECK-NOT: sy.upsample_concat
+func.func @resize_antialias(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x2x2xf32>) -> tensor<1x6x8x8xf32> {
+  %none = onnx.none
+  %sizes = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %r = onnx.node "Resize" opset 18 (%a, %none, %none, %sizes) {antialias = 1 : i64, mode = "linear"} : (tensor<1x2x2x2xf32>, none, none, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %y = onnx.node "Concat" opset 18 (%x, %r) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
+
+// -----
+
+// Near-miss: tf_crop_and_resize reads a region of interest.
+// CHECK-LABEL: func @resize_crop
+// CHECK-NOT: sy.upsample_concat
+// CHECK: %[[R:.*]] = onnx.node "Resize" opset 13
+// CHECK: onnx.node "Concat" opset 13 (%{{.*}}, %[[R]])
+// CHECK-NOT: sy.upsample_concat
+func.func @resize_crop(%x: tensor<1x4x8x8xf32>, %a: tensor<1x2x2x2xf32>) -> tensor<1x6x8x8xf32> {
+  %none = onnx.none
+  %roi = arith.constant dense<[0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]> : tensor<8xf32>
+  %sizes = arith.constant dense<[1, 2, 8, 8]> : tensor<4xi64>
+  %r = onnx.node "Resize" opset 13 (%a, %roi, %none, %sizes) {coordinate_transformation_mode = "tf_crop_and_resize", mode = "linear"} : (tensor<1x2x2x2xf32>, tensor<8xf32>, none, tensor<4xi64>) -> tensor<1x2x8x8xf32>
+  %y = onnx.node "Concat" opset 13 (%x, %r) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
+
+// -----
+
+// Near-miss: a Concat of maps none of which is a Resize.
+// CHECK-LABEL: func @concat_no_resize
+// CHECK-NOT: sy.upsample_concat
+// CHECK: onnx.node "Concat" opset 13
+// CHECK-NOT: sy.upsample_concat
+func.func @concat_no_resize(%x: tensor<1x4x8x8xf32>, %z: tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32> {
+  %y = onnx.node "Concat" opset 13 (%x, %z) {axis = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
