@@ -77,6 +77,35 @@ def test_torch_moe_qwen():
     fixture("torch_moe_qwen")
 
 
+def check_pyramids(name, pyramids, upsample_concats):
+    """--emit=sy holds one sy.pyramid_pool per pyramid (and the fused
+    upsample + concat where the module has one), no ONNX pooling left."""
+    text = emit_sy(os.path.join(HERE, name + ".onnx"))
+    counts = (text.count("sy.pyramid_pool"), text.count("sy.upsample_concat"))
+    assert counts == (pyramids, upsample_concats), (name, counts)
+    for op in ("AveragePool", "MaxPool", "ReduceMean"):
+        assert f'"{op}"' not in text, (name, op)
+
+
+def test_torch_ppm():
+    # PSPNet's PPM: AdaptiveAvgPool2d(1, 2, 3, 6) -> one pyramid; the
+    # bilinear upsampling of its levels and the Concat -> upsample_concat.
+    check_pyramids("torch_ppm", 1, 1)
+    fixture("torch_ppm")
+
+
+def test_torch_dappm():
+    # DDRNet's DAPPM: AvgPool k5/s2, k9/s4, k17/s8 and the global mean.
+    check_pyramids("torch_dappm", 1, 0)
+    fixture("torch_dappm")
+
+
+def test_torch_sppf():
+    # YOLOv5's SPPF: three chained k5 max pools, odd spatial sizes.
+    check_pyramids("torch_sppf", 1, 0)
+    fixture("torch_sppf")
+
+
 if __name__ == "__main__":
     main([test_torch_mlp, test_torch_cnn, test_torch_attention, test_torch_moe_dense,
           test_torch_moe_loop_dense, test_torch_moe_mixtral, test_torch_moe_qwen])
