@@ -108,4 +108,5 @@ def test_torch_sppf():
 
 if __name__ == "__main__":
     main([test_torch_mlp, test_torch_cnn, test_torch_attention, test_torch_moe_dense,
-          test_torch_moe_loop_dense, test_torch_moe_mixtral, test_torch_moe_qwen])
+          test_torch_moe_loop_dense, test_torch_moe_mixtral, test_torch_moe_qwen,
+          test_torch_ppm, test_torch_dappm, test_torch_sppf])
