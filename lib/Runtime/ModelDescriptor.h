@@ -76,6 +76,12 @@ int32_t sy_rt_num_threads(void);
  * allocate for themselves. Micro-kernels use it for packed panels. */
 void *sy_rt_scratch(size_t bytes);
 
+/* sy_rt_scratch, or where there is none (outside a context's run) a fresh
+ * 64-byte aligned buffer that *owned also points to, for the caller to
+ * free (*owned is NULL when the scratch served). NULL when memory is
+ * exhausted. */
+void *sy_rt_scratch_or_alloc(size_t bytes, void **owned);
+
 #ifdef __cplusplus
 }
 #endif

@@ -248,3 +248,11 @@ void *sy_rt_scratch(size_t bytes) {
   }
   return slot->data;
 }
+
+void *sy_rt_scratch_or_alloc(size_t bytes, void **owned) {
+  *owned = NULL;
+  void *scratch = sy_rt_scratch(bytes);
+  if (!scratch)
+    scratch = *owned = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+  return scratch;
+}

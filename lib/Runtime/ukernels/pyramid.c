@@ -31,19 +31,21 @@ typedef struct {
   int64_t begin, end, count;
 } pool_window;
 
+/* One spatial dimension of a level; size is the bin count (adaptive) or
+ * the kernel (window). */
 typedef struct {
-  int64_t adaptive, bins, kernel, stride, pad_begin, pad_end, include_pad;
+  int64_t adaptive, size, stride, pad_begin, pad_end, include_pad;
 } pool_dim;
 
 static pool_window windowOf(const pool_dim *d, int64_t in, int64_t o) {
   pool_window w;
   if (d->adaptive) {
-    w.begin = o * in / d->bins;
-    w.end = ((o + 1) * in + d->bins - 1) / d->bins;
+    w.begin = o * in / d->size;
+    w.end = ((o + 1) * in + d->size - 1) / d->size;
     w.count = w.end - w.begin;
     return w;
   }
-  int64_t start = o * d->stride - d->pad_begin, stop = start + d->kernel;
+  int64_t start = o * d->stride - d->pad_begin, stop = start + d->size;
   w.begin = start < 0 ? 0 : start;
   w.end = stop > in ? in : stop;
   if (d->include_pad) {
@@ -70,7 +72,6 @@ typedef struct {
 
 static pool_dim dimOf(const int64_t *l, int d) {
   pool_dim p = {l[SY_PYRAMID_ADAPTIVE],
-                l[SY_PYRAMID_SIZE_H + d],
                 l[SY_PYRAMID_SIZE_H + d],
                 l[SY_PYRAMID_STRIDE_H + d],
                 l[SY_PYRAMID_PAD_TOP + d],
@@ -102,7 +103,7 @@ SY_VECTOR_CLONES static void poolPlane(const int64_t *l, const float *src, int64
   if (unitStride) {
     for (int64_t j = 0; j < pl; ++j)
       padded[j] = identity;
-    for (int64_t j = pl + w; j < ow + dw.kernel - 1; ++j)
+    for (int64_t j = pl + w; j < ow + dw.size - 1; ++j)
       padded[j] = identity;
   }
 
@@ -132,7 +133,7 @@ SY_VECTOR_CLONES static void poolPlane(const int64_t *l, const float *src, int64
       const float *base = padded; /* column j - pl of the row */
       for (int64_t j = 0; j < ow; ++j)
         d[j] = base[j];
-      for (int64_t u = 1; u < dw.kernel; ++u) {
+      for (int64_t u = 1; u < dw.size; ++u) {
         const float *shifted = base + u;
         if (isMax)
           for (int64_t j = 0; j < ow; ++j)
@@ -166,10 +167,8 @@ static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
   const pyramid_job *job = (const pyramid_job *)env;
   size_t bytes = (size_t)(job->max_w + job->max_padded) * sizeof(float) +
                  (size_t)(3 * job->max_ow + 2) * sizeof(int64_t);
-  float *scratch = (float *)sy_rt_scratch(bytes);
-  float *owned = NULL;
-  if (!scratch)
-    scratch = owned = (float *)aligned_alloc(64, (bytes + 63) / 64 * 64);
+  void *owned;
+  float *scratch = (float *)sy_rt_scratch_or_alloc(bytes, &owned);
   if (!scratch)
     return;
   for (int64_t p = p0; p < p1; ++p) {
@@ -258,14 +257,11 @@ static void upsamplePlanes(void *env, int64_t p0, int64_t p1) {
   const upsample_job *job = (const upsample_job *)env;
   const int64_t plane = job->h * job->w;
   size_t bytes = (size_t)(job->max_rows * job->w) * sizeof(float);
-  float *tmp = NULL, *owned = NULL;
-  if (bytes) {
-    tmp = (float *)sy_rt_scratch(bytes);
-    if (!tmp)
-      tmp = owned = (float *)aligned_alloc(64, (bytes + 63) / 64 * 64);
-    if (!tmp)
-      return;
-  }
+  float *tmp = NULL;
+  void *owned = NULL;
+  /* Only resized inputs need rows (none when every input is copied). */
+  if (bytes && !(tmp = (float *)sy_rt_scratch_or_alloc(bytes, &owned)))
+    return;
   for (int64_t p = p0; p < p1; ++p) {
     int64_t batch = p / job->ctotal, channel = p % job->ctotal;
     /* The input holding this output channel. */

@@ -272,8 +272,9 @@ int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
   if (k == 0) /* nothing to multiply: the portable body sets C */
     return 0;
   size_t bytes = (size_t)(KC * NR + LDAP * MC) * sizeof(float);
-  float *scratch = sy_rt_scratch(bytes), *owned = NULL;
-  if (!scratch && !(scratch = owned = aligned_alloc(64, bytes)))
+  void *owned;
+  float *scratch = sy_rt_scratch_or_alloc(bytes, &owned);
+  if (!scratch)
     return 0;
   blockBody(m, n0, n1, k, a, lda, b, bias, c, ldc, accumulate, scratch,
             scratch + KC * NR);
