@@ -28,6 +28,8 @@
 #include "passes/lower/Passes.h"
 #include "passes/lower/UkernelCall.h"
 
+#include "lib/Runtime/ukernels/ukernels.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -59,9 +61,6 @@ constexpr llvm::StringLiteral kGroupedGemm = "sy_ukernel_grouped_sgemm";
 constexpr llvm::StringLiteral kCombine = "sy_ukernel_moe_combine";
 constexpr llvm::StringLiteral kDispatchWeights =
     "sy_ukernel_moe_dispatch_weights";
-constexpr int64_t kRenormalize = 1;     // SY_MOE_RENORMALIZE in ukernels.h
-constexpr int64_t kRenormalizeKept = 2; // SY_MOE_RENORMALIZE_KEPT
-constexpr int64_t kPrepacked = 4;   // SY_GROUPED_PREPACKED in ukernels.h
 
 int64_t dimOf(Value v, unsigned d) {
   return cast<RankedTensorType>(v.getType()).getDimSize(d);
@@ -108,8 +107,8 @@ LogicalResult lowerRouting(ModuleOp module, RoutingOp op) {
   };
   float scale = op.getScale() ? op.getScale()->convertToFloat() : 1.f;
   std::optional<APFloat> keptFloor = op.getRenormalizeKept();
-  int64_t flags = (op.getRenormalize() ? kRenormalize : 0) |
-                  (keptFloor ? kRenormalizeKept : 0);
+  int64_t flags = (op.getRenormalize() ? SY_MOE_RENORMALIZE : 0) |
+                  (keptFloor ? SY_MOE_RENORMALIZE_KEPT : 0);
   int64_t t = dimOf(op.getLogits(), 0), e = dimOf(op.getLogits(), 1);
   SmallVector<Value> args = {
       c.i64(t),
@@ -307,7 +306,7 @@ LogicalResult lowerGroupedMatmul(ModuleOp module, sy::GroupedMatmulOp op) {
          {c.i64(e), c.i64(m), c.i64(k), c.i64(n), c.address(lhs),
           c.address(rhs), c.address(offsets), bias,
           c.i64(static_cast<int64_t>(act)), y, c.address(out),
-          c.i64(prepack ? kPrepacked : 0),
+          c.i64(prepack ? SY_GROUPED_PREPACKED : 0),
           c.i64(op.getTileRows().value_or(0)),
           c.i64(op.getTileCols().value_or(0)), rowScale});
   op.getResult().replaceAllUsesWith(c.result(out, op.getResult().getType()));

@@ -5,7 +5,7 @@
 // (lib/Runtime/ukernels/pyramid.c) that computes every level from a single
 // read of each input plane:
 //   input -> bufferization.to_buffer (read-only)
-//   levels -> a constant [L x 13] i64 table (ukernels.h's SY_PYRAMID_*)
+//   levels -> a constant [L x SY_PYRAMID_FIELDS] i64 table (ukernels.h)
 //   results -> memref.alloc each, their addresses in a stack [L] i64 array
 //   results <- bufferization.to_tensor (restrict)
 // A sy.upsample_concat becomes one sy_ukernel_upsample_concat call with
@@ -19,6 +19,8 @@
 #include "passes/lower/Passes.h"
 #include "passes/lower/UkernelCall.h"
 #include "passes/lower/onnx/ResizeTaps.h"
+
+#include "lib/Runtime/ukernels/ukernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -37,33 +39,28 @@ namespace {
 
 constexpr llvm::StringLiteral kPyramidPool = "sy_ukernel_pyramid_pool";
 constexpr llvm::StringLiteral kUpsampleConcat = "sy_ukernel_upsample_concat";
-// ukernels.h: SY_PYRAMID_FIELDS, SY_PYRAMID_COUNT_INCLUDE_PAD,
-// SY_PYRAMID_CHAINED; SY_POOL_AVG/MAX are sy::PoolMode's values.
-constexpr int64_t kFields = 13;
-constexpr int64_t kCountIncludePad = 1, kChained = 2;
+static_assert(SY_POOL_AVG == static_cast<int>(sy::PoolMode::avg) &&
+                  SY_POOL_MAX == static_cast<int>(sy::PoolMode::max),
+              "the kernel takes sy::PoolMode's values");
 
-/// One level as the kernel's 13 fields: mode, adaptive, size (kernel or
-/// bins) H/W, strides H/W, pads top/left/bottom/right, flags, output H/W.
+/// One level as the kernel's SY_PYRAMID_FIELDS fields (ukernels.h).
 SmallVector<int64_t> levelFields(sy::PoolLevelAttr level,
                                  ArrayRef<int64_t> outShape) {
   bool adaptive = level.isAdaptive();
   ArrayRef<int64_t> size = adaptive ? level.getBins() : level.getKernel();
-  int64_t flags = (level.getCountIncludePad() ? kCountIncludePad : 0) |
-                  (level.getChained() ? kChained : 0);
-  SmallVector<int64_t> f = {static_cast<int64_t>(level.getMode()),
-                            adaptive,
-                            size[0],
-                            size[1],
-                            level.getStride(0),
-                            level.getStride(1),
-                            level.getPad(0, false),
-                            level.getPad(1, false),
-                            level.getPad(0, true),
-                            level.getPad(1, true),
-                            flags,
-                            outShape[2],
-                            outShape[3]};
-  assert(f.size() == kFields && "ukernels.h's SY_PYRAMID_FIELDS");
+  SmallVector<int64_t> f(SY_PYRAMID_FIELDS);
+  f[SY_PYRAMID_MODE] = static_cast<int64_t>(level.getMode());
+  f[SY_PYRAMID_ADAPTIVE] = adaptive;
+  for (unsigned d = 0; d < 2; ++d) {
+    f[SY_PYRAMID_SIZE_H + d] = size[d];
+    f[SY_PYRAMID_STRIDE_H + d] = level.getStride(d);
+    f[SY_PYRAMID_PAD_TOP + d] = level.getPad(d, false);
+    f[SY_PYRAMID_PAD_BOTTOM + d] = level.getPad(d, true);
+    f[SY_PYRAMID_OUT_H + d] = outShape[2 + d];
+  }
+  f[SY_PYRAMID_FLAGS] =
+      (level.getCountIncludePad() ? SY_PYRAMID_COUNT_INCLUDE_PAD : 0) |
+      (level.getChained() ? SY_PYRAMID_CHAINED : 0);
   return f;
 }
 
@@ -93,25 +90,20 @@ LogicalResult lowerPyramidPool(ModuleOp module, sy::PyramidPoolOp op) {
     table.append(levelFields(cast<sy::PoolLevelAttr>(attr),
                              cast<RankedTensorType>(result.getType())
                                  .getShape()));
-  auto tableType = RankedTensorType::get({levels, kFields}, b.getI64Type());
-  Value tableTensor = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(tableType, ArrayRef(table)));
+  Value tableBuffer = c.constant(ArrayRef(table),
+                                 {levels, SY_PYRAMID_FIELDS}, b.getI64Type());
 
   // The result buffers and the array of their addresses.
-  SmallVector<Value> buffers;
-  auto addressesType = MemRefType::get({levels}, b.getI64Type());
-  Value addresses = memref::AllocaOp::create(b, loc, addressesType);
-  for (auto [i, result] : llvm::enumerate(op.getResults())) {
+  SmallVector<Value> buffers, addresses;
+  for (Value result : op.getResults()) {
     buffers.push_back(c.alloc(result.getType()));
-    memref::StoreOp::create(b, loc, c.address(buffers.back()), addresses,
-                            ValueRange{arith::ConstantIndexOp::create(
-                                b, loc, static_cast<int64_t>(i))});
+    addresses.push_back(c.address(buffers.back()));
   }
+  Value addressTable = c.i64Table(addresses, {levels});
   Value input = c.input(op.getInput());
   c.call(module, kPyramidPool,
          {c.i64(in[0] * in[1]), c.i64(in[2]), c.i64(in[3]), c.address(input),
-          c.i64(levels), c.address(c.input(tableTensor)),
-          c.address(addresses)});
+          c.i64(levels), c.address(tableBuffer), c.address(addressTable)});
   for (auto [buffer, result] : llvm::zip(buffers, op.getResults()))
     result.replaceAllUsesWith(c.result(buffer, result.getType()));
   op.erase();
@@ -144,45 +136,30 @@ LogicalResult lowerUpsampleConcat(ModuleOp module, sy::UpsampleConcatOp op) {
   ArrayRef<int64_t> out = op.getResult().getType().getShape();
   int64_t inputs = op.getInputs().size();
 
+  // Per input: its shape (c, h, w) and pointers (data, taps, weights; no
+  // tables for an input already H x W).
   SmallVector<int64_t> shapes;
-  auto pointersType = MemRefType::get({inputs, 3}, b.getI64Type());
-  Value pointers = memref::AllocaOp::create(b, loc, pointersType);
-  auto store = [&](Value v, int64_t i, int64_t j) {
-    memref::StoreOp::create(b, loc, v, pointers,
-                            ValueRange{arith::ConstantIndexOp::create(b, loc, i),
-                                       arith::ConstantIndexOp::create(b, loc, j)});
-  };
-  for (auto [i, input] : llvm::enumerate(op.getInputs())) {
+  SmallVector<Value> pointers;
+  for (Value input : op.getInputs()) {
     ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
     shapes.append({in[1], in[2], in[3]});
-    store(c.address(c.input(input)), i, 0);
+    pointers.push_back(c.address(c.input(input)));
     if (in[2] == out[2] && in[3] == out[3]) {
-      store(c.i64(0), i, 1);
-      store(c.i64(0), i, 2);
+      pointers.append({c.i64(0), c.i64(0)});
       continue;
     }
     auto [taps, weights] = upsampleTables(op.getCoordinates(), in, out);
     auto n = static_cast<int64_t>(taps.size());
-    Value tapsTensor = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({n}, b.getI64Type()),
-                               ArrayRef(taps)));
-    Value weightsTensor = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({n}, b.getF32Type()),
-                               ArrayRef(weights)));
-    store(c.address(c.input(tapsTensor)), i, 1);
-    store(c.address(c.input(weightsTensor)), i, 2);
+    pointers.push_back(c.address(c.constant(ArrayRef(taps), {n}, b.getI64Type())));
+    pointers.push_back(
+        c.address(c.constant(ArrayRef(weights), {n}, b.getF32Type())));
   }
-  Value shapesTensor = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(
-          RankedTensorType::get({inputs, 3}, b.getI64Type()), ArrayRef(shapes)));
+  Value shapeTable = c.constant(ArrayRef(shapes), {inputs, 3}, b.getI64Type());
+  Value pointerTable = c.i64Table(pointers, {inputs, 3});
   Value result = c.alloc(op.getResult().getType());
   c.call(module, kUpsampleConcat,
          {c.i64(out[0]), c.i64(out[2]), c.i64(out[3]), c.i64(inputs),
-          c.address(c.input(shapesTensor)), c.address(pointers),
-          c.address(result)});
+          c.address(shapeTable), c.address(pointerTable), c.address(result)});
   op.getResult().replaceAllUsesWith(c.result(result, op.getResult().getType()));
   op.erase();
   return success();

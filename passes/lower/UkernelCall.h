@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
@@ -95,6 +96,31 @@ struct TensorCallBuilder {
     return memref::AllocOp::create(
         b, loc, MemRefType::get(type.getShape(), type.getElementType()),
         b.getI64IntegerAttr(64));
+  }
+  /// A read-only buffer holding the constant `values` of `shape`.
+  template <typename T>
+  mlir::Value constant(llvm::ArrayRef<T> values, llvm::ArrayRef<int64_t> shape,
+                       mlir::Type elementType) {
+    using namespace mlir;
+    auto type = RankedTensorType::get(shape, elementType);
+    return input(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, values)));
+  }
+  /// A stack array of `shape` (row-major) holding the i64 `values` (kernel
+  /// arguments that come in tables, such as buffer addresses).
+  mlir::Value i64Table(llvm::ArrayRef<mlir::Value> values,
+                       llvm::ArrayRef<int64_t> shape) {
+    using namespace mlir;
+    Value table =
+        memref::AllocaOp::create(b, loc, MemRefType::get(shape, b.getI64Type()));
+    for (auto [i, v] : llvm::enumerate(values)) {
+      SmallVector<int64_t> position = delinearize(i, computeStrides(shape));
+      SmallVector<Value> index;
+      for (int64_t p : position)
+        index.push_back(arith::ConstantIndexOp::create(b, loc, p));
+      memref::StoreOp::create(b, loc, v, table, index);
+    }
+    return table;
   }
   /// The tensor of a buffer the kernel has written.
   mlir::Value result(mlir::Value memref, mlir::Type tensorType) {

@@ -12,29 +12,30 @@
 // CHECK-LABEL: func @levels
 // CHECK-SAME: (%[[X:.*]]: tensor<2x8x12x10xf32>)
 // CHECK: %[[TABLE:.*]] = arith.constant dense<{{\[\[}}0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1], [0, 0, 3, 2, 2, 3, 1, 2, 0, 1, 1, 6, 4], [1, 0, 3, 3, 1, 2, 1, 1, 1, 1, 2, 6, 3], [1, 1, 2, 3, 1, 1, 0, 0, 0, 0, 0, 2, 3]]> : tensor<4x13xi64>
-// CHECK: %[[ADDRS:.*]] = memref.alloca() : memref<4xi64>
+// CHECK: %[[TB:.*]] = bufferization.to_buffer %[[TABLE]] read_only : tensor<4x13xi64> to memref<4x13xi64>
 // CHECK: %[[B0:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x1x1xf32>
 // CHECK: memref.extract_strided_metadata %[[B0]]
 // CHECK: %[[S0:.*]] = arith.addi
 // CHECK: %[[A0:.*]] = arith.index_cast %[[S0]] : index to i64
-// CHECK: %[[C0:.*]] = arith.constant 0 : index
-// CHECK: memref.store %[[A0]], %[[ADDRS]][%[[C0]]] : memref<4xi64>
 // CHECK: %[[B1:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x6x4xf32>
 // CHECK: memref.extract_strided_metadata %[[B1]]
 // CHECK: %[[S1:.*]] = arith.addi
 // CHECK: %[[A1:.*]] = arith.index_cast %[[S1]] : index to i64
-// CHECK: %[[C1:.*]] = arith.constant 1 : index
-// CHECK: memref.store %[[A1]], %[[ADDRS]][%[[C1]]] : memref<4xi64>
 // CHECK: %[[B2:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x6x3xf32>
 // CHECK: memref.extract_strided_metadata %[[B2]]
 // CHECK: %[[S2:.*]] = arith.addi
 // CHECK: %[[A2:.*]] = arith.index_cast %[[S2]] : index to i64
-// CHECK: %[[C2:.*]] = arith.constant 2 : index
-// CHECK: memref.store %[[A2]], %[[ADDRS]][%[[C2]]] : memref<4xi64>
 // CHECK: %[[B3:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x8x2x3xf32>
 // CHECK: memref.extract_strided_metadata %[[B3]]
 // CHECK: %[[S3:.*]] = arith.addi
 // CHECK: %[[A3:.*]] = arith.index_cast %[[S3]] : index to i64
+// CHECK: %[[ADDRS:.*]] = memref.alloca() : memref<4xi64>
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: memref.store %[[A0]], %[[ADDRS]][%[[C0]]] : memref<4xi64>
+// CHECK: %[[C1:.*]] = arith.constant 1 : index
+// CHECK: memref.store %[[A1]], %[[ADDRS]][%[[C1]]] : memref<4xi64>
+// CHECK: %[[C2:.*]] = arith.constant 2 : index
+// CHECK: memref.store %[[A2]], %[[ADDRS]][%[[C2]]] : memref<4xi64>
 // CHECK: %[[C3:.*]] = arith.constant 3 : index
 // CHECK: memref.store %[[A3]], %[[ADDRS]][%[[C3]]] : memref<4xi64>
 // CHECK: %[[IN:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<2x8x12x10xf32> to memref<2x8x12x10xf32>
@@ -45,7 +46,6 @@
 // CHECK: %[[INS:.*]] = arith.addi
 // CHECK: %[[INA:.*]] = arith.index_cast %[[INS]] : index to i64
 // CHECK: %[[NL:.*]] = arith.constant 4 : i64
-// CHECK: %[[TB:.*]] = bufferization.to_buffer %[[TABLE]] read_only : tensor<4x13xi64> to memref<4x13xi64>
 // CHECK: memref.extract_strided_metadata %[[TB]]
 // CHECK: %[[TS:.*]] = arith.addi
 // CHECK: %[[TA:.*]] = arith.index_cast %[[TS]] : index to i64
@@ -115,38 +115,40 @@ func.func @dynamic_batch(%x: tensor<?x4x8x8xf32>) -> (tensor<?x4x1x1xf32>, tenso
 // CHECK: func.func private @sy_ukernel_upsample_concat(i64, i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func @upsample_concat
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4xf32>, %[[A:.*]]: tensor<1x3x2x2xf32>)
-// CHECK: %[[PTRS:.*]] = memref.alloca() : memref<2x3xi64>
 // CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<1x2x4x4xf32> to memref<1x2x4x4xf32>
 // CHECK: memref.extract_strided_metadata %[[XB]]
 // CHECK: %[[XS:.*]] = arith.addi
 // CHECK: %[[XA:.*]] = arith.index_cast %[[XS]] : index to i64
-// CHECK: memref.store %[[XA]], %[[PTRS]][%c0{{(_[0-9]+)?}}, %c0{{(_[0-9]+)?}}] : memref<2x3xi64>
-// CHECK: memref.store %c0_i64{{(_[0-9]+)?}}, %[[PTRS]][%c0{{(_[0-9]+)?}}, %c1{{(_[0-9]+)?}}] : memref<2x3xi64>
-// CHECK: memref.store %c0_i64{{(_[0-9]+)?}}, %[[PTRS]][%c0{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: %[[Z1:.*]] = arith.constant 0 : i64
+// CHECK: %[[Z2:.*]] = arith.constant 0 : i64
 // CHECK: %[[AB:.*]] = bufferization.to_buffer %[[A]] read_only : tensor<1x3x2x2xf32> to memref<1x3x2x2xf32>
 // CHECK: memref.extract_strided_metadata %[[AB]]
 // CHECK: %[[AS:.*]] = arith.addi
 // CHECK: %[[AA:.*]] = arith.index_cast %[[AS]] : index to i64
-// CHECK: memref.store %[[AA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c0{{(_[0-9]+)?}}] : memref<2x3xi64>
 // CHECK: %[[TAPS:.*]] = arith.constant dense<[0, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 1, 1]> : tensor<16xi64>
-// CHECK: %[[WTS:.*]] = arith.constant dense<[2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01]> : tensor<16xf32>
 // CHECK: %[[TB:.*]] = bufferization.to_buffer %[[TAPS]] read_only : tensor<16xi64> to memref<16xi64>
 // CHECK: memref.extract_strided_metadata %[[TB]]
 // CHECK: %[[TS:.*]] = arith.addi
 // CHECK: %[[TA:.*]] = arith.index_cast %[[TS]] : index to i64
-// CHECK: memref.store %[[TA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c1{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: %[[WTS:.*]] = arith.constant dense<[2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01, 2.500000e-01, 7.500000e-01, 7.500000e-01, 2.500000e-01]> : tensor<16xf32>
 // CHECK: %[[WB:.*]] = bufferization.to_buffer %[[WTS]] read_only : tensor<16xf32> to memref<16xf32>
 // CHECK: memref.extract_strided_metadata %[[WB]]
 // CHECK: %[[WS:.*]] = arith.addi
 // CHECK: %[[WA:.*]] = arith.index_cast %[[WS]] : index to i64
-// CHECK: memref.store %[[WA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}] : memref<2x3xi64>
 // CHECK: %[[SHAPES:.*]] = arith.constant dense<{{\[\[}}2, 4, 4], [3, 2, 2]]> : tensor<2x3xi64>
+// CHECK: %[[SB:.*]] = bufferization.to_buffer %[[SHAPES]] read_only : tensor<2x3xi64> to memref<2x3xi64>
+// CHECK: %[[PTRS:.*]] = memref.alloca() : memref<2x3xi64>
+// CHECK: memref.store %[[XA]], %[[PTRS]][%c0{{(_[0-9]+)?}}, %c0{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %[[Z1]], %[[PTRS]][%c0{{(_[0-9]+)?}}, %c1{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %[[Z2]], %[[PTRS]][%c0{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %[[AA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c0{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %[[TA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c1{{(_[0-9]+)?}}] : memref<2x3xi64>
+// CHECK: memref.store %[[WA]], %[[PTRS]][%c1{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}] : memref<2x3xi64>
 // CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x5x4x4xf32>
 // CHECK: %[[N:.*]] = arith.constant 1 : i64
 // CHECK: %[[H:.*]] = arith.constant 4 : i64
 // CHECK: %[[W:.*]] = arith.constant 4 : i64
 // CHECK: %[[NIN:.*]] = arith.constant 2 : i64
-// CHECK: %[[SB:.*]] = bufferization.to_buffer %[[SHAPES]] read_only : tensor<2x3xi64> to memref<2x3xi64>
 // CHECK: memref.extract_strided_metadata %[[SB]]
 // CHECK: %[[SS:.*]] = arith.addi
 // CHECK: %[[SA:.*]] = arith.index_cast %[[SS]] : index to i64
