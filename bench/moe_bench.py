@@ -48,7 +48,6 @@ read, shown in the header, is the DRAM rate).
 import argparse
 import datetime
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +62,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "test", "e2e", "lib"))
 from moe_forms import dense_moe, loop_moe, switch_moe  # noqa: E402
-from run_bench import cpu_name, print_table, time_ort, time_switchyard  # noqa: E402
+from run_bench import compare_rounds, cpu_name, print_table  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -190,23 +189,14 @@ def main():
             model, inputs, flops, nbytes = build(form, tokens, args, rng)
             path = os.path.join(d, "moe.onnx")
             onnx.save(model, path)
-            sy_times, ort_times, agree, err = [], [], "n/a", None
-            for _ in range(args.rounds):
-                sy_ms, sy_out, err = time_switchyard(path, inputs, d, args.runs,
-                                                     args.threads)
-                ort_ms, ort_out = time_ort(path, inputs, args.runs, args.threads)
-                ort_times.append(ort_ms)
-                if sy_ms is None:
-                    break
-                sy_times.append(sy_ms)
-                out = model.graph.output[0].name
-                agree = bool(np.allclose(sy_out[out], ort_out[out], rtol=1e-3, atol=1e-4))
-            sy = statistics.median(sy_times) if sy_times else None
+            sy, ort_ms, agree, err = compare_rounds(
+                path, inputs, d, model.graph.output[0].name, args.runs,
+                args.threads, args.rounds)
             # The same bytes read as one buffer: what streaming them costs
             # here (they may fit the last-level cache, unlike 1 GiB).
             same = measure(exe, "read", args.threads, max(1, nbytes >> 20))
-            rows.append((form, tokens, sy, statistics.median(ort_times),
-                         flops, nbytes, same, agree, err))
+            rows.append((form, tokens, sy, ort_ms, flops, nbytes, same, agree,
+                         err))
 
     header = (f"{datetime.date.today()} on {cpu_name()}, {args.threads} threads; "
               f"hidden {args.hidden}, expert FFN {args.inter} (SwiGLU), "

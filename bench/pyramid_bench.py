@@ -26,7 +26,6 @@ same run.
 import argparse
 import datetime
 import os
-import statistics
 import sys
 import tempfile
 
@@ -37,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pyramid_forms as pf  # noqa: E402
 from moe_bench import build_peak, measure  # noqa: E402
-from run_bench import cpu_name, print_table, time_ort, time_switchyard  # noqa: E402
+from run_bench import compare_rounds, cpu_name, print_table  # noqa: E402
 
 CASES = {
     "ppm64": lambda: pf.ppm(1, 512, (64, 64), bins=(1, 2, 4, 8)),
@@ -70,20 +69,10 @@ def main():
             out_shape = [dim.dim_value for dim in
                          model.graph.output[0].type.tensor_type.shape.dim]
             nbytes = 4 * (inputs["x"].size + int(np.prod(out_shape)))
-            sy_times, ort_times, agree, err = [], [], "n/a", None
-            for _ in range(args.rounds):
-                sy_ms, sy_out, err = time_switchyard(path, inputs, d, args.runs,
-                                                     args.threads)
-                ort_ms, ort_out = time_ort(path, inputs, args.runs, args.threads)
-                ort_times.append(ort_ms)
-                if sy_ms is None:
-                    break
-                sy_times.append(sy_ms)
-                agree = bool(np.allclose(sy_out[out], ort_out[out], rtol=1e-3,
-                                         atol=1e-4))
-            rows.append((case, list(inputs["x"].shape), out_shape,
-                         statistics.median(sy_times) if sy_times else None,
-                         statistics.median(ort_times), nbytes, agree, err))
+            sy, ort_ms, agree, err = compare_rounds(
+                path, inputs, d, out, args.runs, args.threads, args.rounds)
+            rows.append((case, list(inputs["x"].shape), out_shape, sy, ort_ms,
+                         nbytes, agree, err))
 
     header = (f"{datetime.date.today()} on {cpu_name()}, {args.threads} threads; "
               f"median of {args.rounds} rounds x {args.runs} runs; DRAM read "

@@ -123,33 +123,27 @@ def dappm(n, c, hw, branch, out_c, rng=None):
     return g.model([n, c, hh, ww], out, [n, out_c, hh, ww])
 
 
-def _yolo_pools(g, x, c, kernels, chained):
+def _yolo(n, c, hw, out_c, rng, kernels, chained):
+    """Conv1x1 + SiLU, stride-1 MaxPools (each on the previous one when
+    chained, else on the conv's output), Concat, Conv1x1 + SiLU."""
+    g = _Graph(rng or np.random.default_rng(0))
+    out_c = out_c or c
+    hidden = c // 2
+    x = g.silu(g.conv("x", c, hidden))
     pools, src = [], x
     for k in kernels:
-        p = g.node("MaxPool", [src], kernel_shape=[k, k], strides=[1, 1],
-                   pads=[k // 2] * 4, dilations=[1, 1], ceil_mode=0)
-        pools.append(p)
-        src = p if chained else x
-    return pools
+        pools.append(g.node("MaxPool", [src], kernel_shape=[k, k],
+                            strides=[1, 1], pads=[k // 2] * 4,
+                            dilations=[1, 1], ceil_mode=0))
+        src = pools[-1] if chained else x
+    cat = g.node("Concat", [x] + pools, axis=1)
+    out = g.silu(g.conv(cat, hidden * 4, out_c))
+    return g.model([n, c, *hw], out, [n, out_c, *hw])
 
 
 def sppf(n, c, hw, out_c=None, rng=None):
-    g = _Graph(rng or np.random.default_rng(0))
-    out_c = out_c or c
-    hidden = c // 2
-    x = g.silu(g.conv("x", c, hidden))
-    cat = g.node("Concat", [x] + _yolo_pools(g, x, hidden, (5, 5, 5), True),
-                 axis=1)
-    out = g.silu(g.conv(cat, hidden * 4, out_c))
-    return g.model([n, c, *hw], out, [n, out_c, *hw])
+    return _yolo(n, c, hw, out_c, rng, (5, 5, 5), chained=True)
 
 
 def spp(n, c, hw, out_c=None, rng=None):
-    g = _Graph(rng or np.random.default_rng(0))
-    out_c = out_c or c
-    hidden = c // 2
-    x = g.silu(g.conv("x", c, hidden))
-    cat = g.node("Concat", [x] + _yolo_pools(g, x, hidden, (5, 9, 13), False),
-                 axis=1)
-    out = g.silu(g.conv(cat, hidden * 4, out_c))
-    return g.model([n, c, *hw], out, [n, out_c, *hw])
+    return _yolo(n, c, hw, out_c, rng, (5, 9, 13), chained=False)

@@ -140,6 +140,24 @@ def time_ort(model_path, inputs, runs, threads):
     return statistics.median(times), dict(zip(names, out))
 
 
+def compare_rounds(model_path, inputs, workdir, out, runs, threads, rounds):
+    """Times Switchyard and ONNX Runtime back to back `rounds` times, so the
+    machine's noise hits both; returns (Switchyard's median ms or None when
+    it failed, ORT's median ms, whether output `out` agrees, the error)."""
+    sy_times, ort_times, agree, err = [], [], "n/a", None
+    for _ in range(rounds):
+        sy_ms, sy_out, err = time_switchyard(model_path, inputs, workdir, runs,
+                                             threads)
+        ort_ms, ort_out = time_ort(model_path, inputs, runs, threads)
+        ort_times.append(ort_ms)
+        if sy_ms is None:
+            break
+        sy_times.append(sy_ms)
+        agree = bool(np.allclose(sy_out[out], ort_out[out], rtol=1e-3, atol=1e-4))
+    sy = statistics.median(sy_times) if sy_times else None
+    return sy, statistics.median(ort_times), agree, err
+
+
 def time_iree(model_path, inputs, runs, workdir):
     """IREE's llvm-cpu for the host, when iree-base-compiler/-runtime are
     installed; None otherwise."""
