@@ -169,6 +169,50 @@ void sy_ukernel_upsample_concat(int64_t n, int64_t h, int64_t w,
                                 int64_t ninputs, intptr_t shapes,
                                 intptr_t pointers, intptr_t out);
 
+/*===- Sparse attention (attention.c; the math is sy.sparse_attention's) -===*/
+
+/* The kernel's parameters: SY_ATTN_FIELDS i64 values at these indices.
+ * q [batch][hq][sq][d], k [batch][hk][sk][d], v [batch][hk][sk][dv], out
+ * [batch][hq][sq][dv], row-major; bias (or 0) is read at b * BIAS_STRIDE_B
+ * + h * BIAS_STRIDE_H + q * BIAS_STRIDE_Q + k * BIAS_STRIDE_K (0 strides
+ * broadcast). KIND is sy::SparsityKind's value; LEFT, RIGHT the window,
+ * GLOBAL the global tokens; BLOCK and LAYOUT_HEADS describe layout (u8
+ * [LAYOUT_HEADS][ceil(sq / BLOCK)][ceil(sk / BLOCK)], blocks only). */
+enum {
+  SY_ATTN_BATCH = 0,
+  SY_ATTN_HQ = 1,
+  SY_ATTN_HK = 2,
+  SY_ATTN_SQ = 3,
+  SY_ATTN_SK = 4,
+  SY_ATTN_D = 5,
+  SY_ATTN_DV = 6,
+  SY_ATTN_KIND = 7,
+  SY_ATTN_LEFT = 8,
+  SY_ATTN_RIGHT = 9,
+  SY_ATTN_GLOBAL = 10,
+  SY_ATTN_BLOCK = 11,
+  SY_ATTN_LAYOUT_HEADS = 12,
+  SY_ATTN_FLAGS = 13,
+  SY_ATTN_SCALE_BITS = 14, /* the f32 bits of the score scale */
+  SY_ATTN_BIAS_STRIDE_B = 15,
+  SY_ATTN_BIAS_STRIDE_H = 16,
+  SY_ATTN_BIAS_STRIDE_Q = 17,
+  SY_ATTN_BIAS_STRIDE_K = 18,
+  SY_ATTN_FIELDS = 19
+};
+/* sy::SparsityKind's values. */
+enum { SY_ATTN_CAUSAL = 0, SY_ATTN_WINDOW = 1, SY_ATTN_BLOCKS = 2 };
+/* FLAGS: a row that sees no key is 0 (fully_masked_rows = zero), not NaN;
+ * SY_UK_PORTABLE runs the portable body. */
+enum { SY_ATTN_ZERO_MASKED_ROWS = 4 };
+
+/* sy.sparse_attention: threads over (batch, query head, query tile); each
+ * tile visits only the keys it can see (flash attention: online softmax,
+ * no score matrix). */
+void sy_ukernel_sparse_attention(intptr_t params, intptr_t q, intptr_t k,
+                                 intptr_t v, intptr_t bias, intptr_t layout,
+                                 intptr_t out);
+
 #ifdef __cplusplus
 }
 #endif
