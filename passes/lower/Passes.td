@@ -203,4 +203,45 @@ def LowerPyramidToUkernel
   ];
 }
 
+def LowerAttentionToUkernel
+    : Pass<"sy-lower-attention-to-ukernel", "::mlir::ModuleOp"> {
+  let summary = "Call the runtime's sparse attention kernel for "
+                "sy.sparse_attention";
+  let description = [{
+    Runs on tensors, before bufferization, as the other `sy` lowerings do.
+    Each `sy.sparse_attention` becomes one `sy_ukernel_sparse_attention`
+    call (`lib/Runtime/ukernels/attention.c`) with a constant table of its
+    shapes, sparsity, scale and bias strides (`SY_ATTN_*` in `ukernels.h`)
+    and, for a block layout, a constant byte table of the layout. The kernel
+    is a flash-attention loop: it threads over (batch, query head, query
+    tile of 64 rows), visits only the key ranges the tile can see in chunks
+    of 64 keys with an online softmax, computes the element mask only in
+    chunks the tile sees partially, and never materialises the score matrix.
+
+    f32 tensors of static shape only; anything else is an error at the op.
+
+    Before:
+    ```mlir
+    %o = sy.sparse_attention %q, %k, %v scale = 1.250000e-01
+           sparsity = <window [128, 0]>
+        : tensor<1x8x1024x64xf32>, tensor<1x8x1024x64xf32>,
+          tensor<1x8x1024x64xf32> -> tensor<1x8x1024x64xf32>
+    ```
+    After:
+    ```mlir
+    %params = arith.constant dense<[1, 8, 8, 1024, 1024, 64, 64, 1, 128, 0,
+        ...]> : tensor<19xi64>
+    %out = memref.alloc() {alignment = 64 : i64} : memref<1x8x1024x64xf32>
+    call @sy_ukernel_sparse_attention(%params_addr, %q_addr, %k_addr,
+        %v_addr, %c0, %c0, %out_addr) : (i64, ...) -> ()
+    %o = bufferization.to_tensor %out restrict writable : ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect"
+  ];
+}
+
 #endif // SWITCHYARD_PASSES_LOWER
