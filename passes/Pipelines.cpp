@@ -1,10 +1,10 @@
 //===- Pipelines.cpp - the compilation pipelines --------------------------===//
 //
 // The stages, in order (each a pass or a short sequence):
-//   0. sy-raise-* (MoE, pyramids): ONNX subgraphs -> sy ops (--emit=sy stops here)
+//   0. sy-raise-* (MoE, pyramids, attention): ONNX subgraphs -> sy ops (--emit=sy stops here)
 //   1. sy passes: sy-fuse-gating-dispatch, sy-tile-grouped-matmul
 //      sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
-//   2. canonicalize, cse, elementwise fusion; sy MoE and pyramid ops ->
+//   2. canonicalize, cse, elementwise fusion; sy MoE, pyramid and attention ops ->
 //      runtime kernel calls on buffers wrapped as tensors
 //   3. one-shot bufferization of the whole module, results -> out-params
 //   4. deallocation of intermediate buffers
@@ -39,6 +39,7 @@ static void addPipeline(OpPassManager &pm, StringRef text) {
 void buildRaiseToSyPipeline(OpPassManager &pm, const PipelineOptions &) {
   pm.addNestedPass<func::FuncOp>(createRaiseMoE());
   pm.addNestedPass<func::FuncOp>(createRaisePyramid());
+  pm.addNestedPass<func::FuncOp>(createRaiseAttention());
 }
 
 void buildLowerToLinalgPipeline(OpPassManager &pm,
@@ -56,6 +57,7 @@ void buildLowerToLinalgPipeline(OpPassManager &pm,
     addPipeline(pm, "func.func(sy-fuse-elementwise),canonicalize");
   pm.addPass(createLowerMoEToUkernel());
   pm.addPass(createLowerPyramidToUkernel());
+  pm.addPass(createLowerAttentionToUkernel());
 }
 
 void buildCPUCodegenPipeline(OpPassManager &pm,

@@ -137,4 +137,59 @@ def RaisePyramid : Pass<"sy-raise-pyramid", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::switchyard::sy::SyDialect"];
 }
 
+def RaiseAttention : Pass<"sy-raise-attention", "::mlir::func::FuncOp"> {
+  let summary = "Raise attention under a constant mask to sy.sparse_attention";
+  let description = [{
+    Runs on the imported `onnx` dialect, before `sy-lower-onnx`. Matches
+    `MatMul(q', kt') -> scales -> mask -> scales -> Softmax(last axis) ->
+    MatMul(probs, v)` on f32 tensors of static shape, rank 2 to 4 (one
+    head, heads folded into the batch, or `[B, H, S, D]` after the usual
+    Reshape/Transpose head split), where:
+
+    * a scale is a `Mul` or `Div` by a positive scalar constant, on the
+      scores or on either operand of the first MatMul (torch's SDPA export
+      scales q and k by `d^-1/4` each); their product is the op's `scale`;
+    * `kt'` is the key transposed: a `Transpose` is folded into the key
+      operand (composing permutations; a new `Transpose` otherwise);
+    * the mask is an `Add` of an additive mask (0 visible; `-inf`, or at
+      most `-1e4` after scaling, masked; other values a bias) or a `Where`
+      between the scores and a scalar fill (`-inf` or at most `-1e4`:
+      `masked_fill`), whose mask or condition is a constant or a subgraph
+      of constants (Range, comparisons, logic, Where, Trilu, Cast,
+      Unsqueeze, Reshape, Expand: masks torch builds in forward). It must
+      be the same for every batch; it may differ per head.
+
+    From the folded mask: `<causal>` or `<window [L, R]>`, each possibly
+    with `global G`, when the mask is exactly that; else `<blocks B, ...>`
+    for the largest B in {128, 64, 32, 16} at which every block is whole;
+    else `<blocks 64, ...>` of the blocks holding a visible pair, with the
+    mask itself as the op's additive `bias`. Visible non-zero mask values
+    are kept as the bias too.
+
+    Not raised (near misses stay dense ONNX): a mask that depends on an
+    input or differs per batch, a softmax over another axis, probabilities
+    used elsewhere, a finite fill with a fully masked row (the dense graph
+    averages such a row over every key; with `-inf` it is NaN, which the
+    op keeps with `fully_masked_rows = nan`).
+
+    Before (one head of a sliding window of 2 keys):
+    ```mlir
+    %s = onnx.node "MatMul" opset 17 (%q, %kt) {} : ...
+    %d = onnx.node "Div" opset 17 (%s, %sqrt_d) {} : ...
+    %m = onnx.node "Add" opset 17 (%d, %mask) {} : ...
+    %p = onnx.node "Softmax" opset 17 (%m) {axis = -1 : i64} : ...
+    %o = onnx.node "MatMul" opset 17 (%p, %v) {} : ...
+    ```
+    After:
+    ```mlir
+    %o = sy.sparse_attention %q4, %k4, %v4 scale = 1.250000e-01
+           sparsity = <window [1, 0]> : ...
+    ```
+  }];
+  let dependentDialects = [
+    "::switchyard::sy::SyDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 #endif // SWITCHYARD_PASSES_RAISE
