@@ -157,7 +157,8 @@ def RaiseAttention : Pass<"sy-raise-attention", "::mlir::func::FuncOp"> {
       `masked_fill`), whose mask or condition is a constant or a subgraph
       of constants (Range, comparisons, logic, Where, Trilu, Cast,
       Unsqueeze, Reshape, Expand: masks torch builds in forward). It must
-      be the same for every batch; it may differ per head.
+      be broadcast over the batch (size 1 in the leading dims but the
+      heads of rank-4 scores); it may differ per head.
 
     From the folded mask: `<causal>` or `<window [L, R]>`, each possibly
     with `global G`, when the mask is exactly that; else `<blocks B, ...>`
@@ -167,7 +168,7 @@ def RaiseAttention : Pass<"sy-raise-attention", "::mlir::func::FuncOp"> {
     are kept as the bias too.
 
     Not raised (near misses stay dense ONNX): a mask that depends on an
-    input or differs per batch, a softmax over another axis, probabilities
+    input or has a batch dim (padding masks), a softmax over another axis, probabilities
     used elsewhere, a finite fill with a fully masked row (the dense graph
     averages such a row over every key; with `-inf` it is NaN, which the
     op keeps with `fully_masked_rows = nan`).

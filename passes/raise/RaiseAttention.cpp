@@ -12,8 +12,8 @@
 //   Where(C, fill, scores)    masked_fill: C boolean, fill -inf or <= -1e4
 //   Where(C, scores, fill)    (the other polarity).
 // M and C are constants or subgraphs of constants (ConstantSubgraph.h:
-// torch's Range / comparison masks). The mask must be shared by the batch
-// (it may differ per head).
+// torch's Range / comparison masks). The mask must be broadcast over the
+// batch (size 1 there); it may differ per head.
 //
 // From the folded mask the pass derives the sparsity, in this order:
 //   causal / window [L, R], either with global G, when it is exactly that;
@@ -133,7 +133,7 @@ std::optional<Mask> maskFrom(const HostTensor &t, ArrayRef<int64_t> scores,
       heads = shape[d];
       continue;
     }
-    return std::nullopt; // differs per batch
+    return std::nullopt; // has a batch dim
   }
   int64_t mq = shape[rank - 2], mk = shape[rank - 1];
   if ((mq != 1 && mq != sq) || (mk != 1 && mk != sk))
