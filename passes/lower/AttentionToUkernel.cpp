@@ -37,13 +37,8 @@ static_assert(SY_ATTN_CAUSAL == static_cast<int>(sy::SparsityKind::causal) &&
               "the kernel takes sy::SparsityKind's values");
 
 LogicalResult lowerSparseAttention(ModuleOp module, sy::SparseAttentionOp op) {
-  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
-    auto type = cast<RankedTensorType>(v.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return op->emitError() << "the CPU lowering of sy.sparse_attention needs "
-                                "f32 tensors of static shape, got "
-                             << type;
-  }
+  if (failed(switchyard::checkStaticF32Operands(op)))
+    return failure();
   OpBuilder b(op);
   TensorCallBuilder c{b, op.getLoc()};
   ArrayRef<int64_t> q = op.getQuery().getType().getShape();

@@ -64,20 +64,8 @@ SmallVector<int64_t> levelFields(sy::PoolLevelAttr level,
   return f;
 }
 
-/// The kernels take f32 tensors of static shape.
-LogicalResult checkStaticF32(Operation *op) {
-  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
-    auto type = cast<RankedTensorType>(v.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
-      return op->emitError() << "the CPU lowering of " << op->getName()
-                             << " needs f32 tensors of static shape, got "
-                             << type;
-  }
-  return success();
-}
-
 LogicalResult lowerPyramidPool(ModuleOp module, sy::PyramidPoolOp op) {
-  if (failed(checkStaticF32(op)))
+  if (failed(switchyard::checkStaticF32Operands(op)))
     return failure();
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -128,7 +116,7 @@ upsampleTables(sy::ResizeCoordinates mode, ArrayRef<int64_t> in,
 }
 
 LogicalResult lowerUpsampleConcat(ModuleOp module, sy::UpsampleConcatOp op) {
-  if (failed(checkStaticF32(op)))
+  if (failed(switchyard::checkStaticF32Operands(op)))
     return failure();
   OpBuilder b(op);
   Location loc = op.getLoc();

@@ -134,6 +134,20 @@ struct TensorCallBuilder {
   }
 };
 
+/// The sy kernels take f32 tensors of static shape: an error at `op`
+/// naming the first operand or result that is not one.
+inline mlir::LogicalResult checkStaticF32Operands(mlir::Operation *op) {
+  using namespace mlir;
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return op->emitError() << "the CPU lowering of " << op->getName()
+                             << " needs f32 tensors of static shape, got "
+                             << type;
+  }
+  return success();
+}
+
 /// True when `type` is an f32 memref of rank `rank` with row-major
 /// contiguous inner dimensions from `fromDim` on (only the outer strides
 /// before `fromDim` may be arbitrary).

@@ -73,8 +73,6 @@ std::optional<double> scalarConstant(Value v) {
   return (*attr.getValues<APFloat>().begin()).convertToDouble();
 }
 
-bool hasOneUse(Value v) { return v.hasOneUse(); }
-
 /// `v` stripped of Mul / Div by positive scalar constants (each used only
 /// on this path); the factors multiply `scale`.
 Value peelScales(Value v, double &scale, SmallVectorImpl<Operation *> &dead) {
@@ -85,7 +83,7 @@ Value peelScales(Value v, double &scale, SmallVectorImpl<Operation *> &dead) {
       node = defNode(v, "Div");
       div = true;
     }
-    if (!node || node.getInputs().size() != 2 || !hasOneUse(v))
+    if (!node || node.getInputs().size() != 2 || !v.hasOneUse())
       return v;
     Value a = node.getInputs()[0], b = node.getInputs()[1];
     std::optional<double> c = scalarConstant(b);
@@ -376,7 +374,7 @@ Value keyFromTransposed(OpBuilder &b, Location loc, Value kt, double &scale,
 
   Value source = kt;
   SmallVector<int64_t> perm = swap;
-  if (NodeOp t = defNode(kt, "Transpose"); t && hasOneUse(kt)) {
+  if (NodeOp t = defNode(kt, "Transpose"); t && kt.hasOneUse()) {
     auto p = NodeView(t).intsAttr("perm");
     Value in = t.getInputs()[0];
     if (p && static_cast<int64_t>(p->size()) == rank) {
@@ -414,7 +412,7 @@ bool raiseAttention(NodeOp softmax) {
   int64_t rank = scores->size();
   if (nodeAxis(softmax, softmax.getOpset() < 13 ? 1 : -1, rank) != rank - 1)
     return false;
-  if (!hasOneUse(probs))
+  if (!probs.hasOneUse())
     return false;
   auto pv = dyn_cast<NodeOp>(*probs.getUsers().begin());
   if (!pv || !pv.isDefaultDomain() || pv.getOpType() != "MatMul" ||
@@ -432,7 +430,7 @@ bool raiseAttention(NodeOp softmax) {
   Value s = softmax.getInputs()[0];
   NodeOp qk;
   while (!qk) {
-    if (!hasOneUse(s))
+    if (!s.hasOneUse())
       return false;
     s = peelScales(s, scale, dead);
     if ((qk = defNode(s, "MatMul")))
@@ -440,7 +438,7 @@ bool raiseAttention(NodeOp softmax) {
     auto node = s.getDefiningOp<NodeOp>();
     if (mask || !node || !node.isDefaultDomain() ||
         (node.getOpType() != "Add" && node.getOpType() != "Where") ||
-        !hasOneUse(s))
+        !s.hasOneUse())
       return false;
     auto found = maskOf(node, *scores, scale);
     if (!found)
@@ -449,7 +447,7 @@ bool raiseAttention(NodeOp softmax) {
     dead.push_back(node);
     s = found->second;
   }
-  if (!mask || !hasOneUse(s))
+  if (!mask || !s.hasOneUse())
     return false;
   dead.push_back(qk);
   if (mask->finiteFill && hasFullyMaskedRow(*mask))
