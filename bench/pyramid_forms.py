@@ -17,30 +17,17 @@ with onnx.helper at any size for bench/pyramid_bench.py. The e2e test
   spp    YOLOv3/v5's SPP: the same with parallel MaxPools k5, k9, k13.
 Each builder returns (model, {input name: array}).
 """
+import os
+import sys
+
 import numpy as np
-from onnx import TensorProto as T
-from onnx import helper as h
-from onnx import numpy_helper as nh
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "test", "e2e", "lib"))
+from onnx_graph import GraphBuilder  # noqa: E402
 
 
-class _Graph:
-    def __init__(self, rng):
-        self.rng, self.nodes, self.inits, self.n = rng, [], [], 0
-
-    def name(self, base):
-        self.n += 1
-        return f"{base}_{self.n}"
-
-    def const(self, value, base="c"):
-        name = self.name(base)
-        self.inits.append(nh.from_array(np.asarray(value), name))
-        return name
-
-    def node(self, op, inputs, **attrs):
-        out = self.name(op.lower())
-        self.nodes.append(h.make_node(op, inputs, [out], name=out, **attrs))
-        return out
-
+class _Graph(GraphBuilder):
     def conv(self, x, cin, cout, k=1, bias=True):
         w = self.const((self.rng.standard_normal((cout, cin, k, k)) /
                         np.sqrt(cin * k * k)).astype(np.float32), "w")
@@ -79,11 +66,7 @@ class _Graph:
             np.array([-1, -2], np.int64), "axes")], keepdims=1)
 
     def model(self, x_shape, out, out_shape, opset=20):
-        g = h.make_graph(self.nodes, "pyramid",
-                         [h.make_tensor_value_info("x", T.FLOAT, x_shape)],
-                         [h.make_tensor_value_info(out, T.FLOAT, out_shape)],
-                         self.inits)
-        m = h.make_model(g, opset_imports=[h.make_opsetid("", opset)])
+        m = self.onnx_model("pyramid", [("x", x_shape)], [(out, out_shape)], opset)
         x = self.rng.standard_normal(x_shape).astype(np.float32)
         return m, {"x": x}
 

@@ -69,9 +69,8 @@ masked entry (for |s| < 32) and averages v uniformly over all keys.
 import math
 
 import numpy as np
-from onnx import TensorProto as T
-from onnx import helper as h
-from onnx import numpy_helper as nh
+
+from onnx_graph import GraphBuilder
 
 OPSET = 17
 F32_MIN = float(np.finfo(np.float32).min)
@@ -138,34 +137,10 @@ def fully_masked_rows(mask):
 # Graph building
 # --------------------------------------------------------------------------
 
-class _Graph:
-    def __init__(self, rng):
-        self.rng, self.nodes, self.inits, self.n = rng, [], [], 0
-
-    def name(self, base):
-        self.n += 1
-        return f"{base}_{self.n}"
-
-    def const(self, value, base="c"):
-        name = self.name(base)
-        self.inits.append(nh.from_array(np.asarray(value), name))
-        return name
-
-    def node(self, op, inputs, out=None, **attrs):
-        out = out or self.name(op.lower())
-        self.nodes.append(h.make_node(op, inputs, [out], name=out, **attrs))
-        return out
-
-    def rnd(self, *shape, scale=1.0):
-        return (scale * self.rng.standard_normal(shape)).astype(np.float32)
-
+class _Graph(GraphBuilder):
     def model(self, inputs, out, out_shape, opset):
-        graph = h.make_graph(
-            self.nodes, "attention",
-            [h.make_tensor_value_info(n, T.FLOAT, list(a.shape)) for n, a in inputs.items()],
-            [h.make_tensor_value_info(out, T.FLOAT, list(out_shape))],
-            self.inits)
-        return h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
+        return self.onnx_model("attention", [(n, a.shape) for n, a in inputs.items()],
+                               [(out, out_shape)], opset)
 
 
 def _scale_value(scale_form, D):
