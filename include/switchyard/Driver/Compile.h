@@ -1,0 +1,58 @@
+//===- Compile.h - one ONNX model through the whole pipeline ----*- C++ -*-===//
+//
+// The compiler as a library call: import, raise, lower, generate code, link,
+// write the header. `switchyard-compile` parses its flags into a
+// CompileOptions and calls compileModel; the Python package calls the same
+// function in-process (python-bindings/src/SwitchyardModule.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SWITCHYARD_DRIVER_COMPILE_H
+#define SWITCHYARD_DRIVER_COMPILE_H
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace switchyard {
+
+/// The stage compileModel stops after (--emit).
+enum class EmitKind { ONNX, Sy, Linalg, LLVM, Obj, SharedLib };
+
+/// Parses an --emit value ("onnx", "sy", "linalg", "llvm", "obj", "so").
+bool parseEmitKind(const std::string &text, EmitKind &kind);
+
+struct CompileOptions {
+  std::string modelPath;
+  /// "" picks the default: "-" (stdout) for text stages, the model's path
+  /// with .so / .o for binaries.
+  std::string outputPath;
+  std::string target = "cpu"; // cpu | cuda[:sm_XX]
+  unsigned optLevel = 2;      // 0-3
+  EmitKind emit = EmitKind::SharedLib;
+  /// --input-shape NAME=DxD... values, parsed.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> inputShapes;
+  std::string tag; // "" derives it from the output (or model) file name
+  std::string cpu = "host";
+  unsigned cpuCores = 0;
+  /// libswitchyard_runtime.a, needed for EmitKind::SharedLib.
+  std::string runtimeArchive;
+  /// Apply MLIR's pass-manager command-line options (--mlir-timing,
+  /// --mlir-print-ir-after-all, ...); only a tool that registered them may.
+  bool useMLIRCommandLineOptions = false;
+  /// The prefix of messages that name no model file.
+  std::string toolName = "switchyard-compile";
+};
+
+/// Compiles one model as `switchyard-compile` does. Diagnostics go to `errs`
+/// as `model.onnx: node 'X' (Op, opset N): message` lines, tool-level
+/// failures as `TOOL: error: message`. Returns the tool's exit code (0 on
+/// success, 1 on failure). Thread-safe: concurrent calls are serialized
+/// (lld and LLVM's global options are process-wide state).
+int compileModel(const CompileOptions &options, llvm::raw_ostream &errs);
+
+} // namespace switchyard
+
+#endif // SWITCHYARD_DRIVER_COMPILE_H
