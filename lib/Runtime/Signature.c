@@ -62,6 +62,14 @@ const char *sy_rt_signature(void) {
   return signatureJson;
 }
 
+/* Runs when the library is unloaded (dlclose) or the process exits, so a
+ * program that loads and unloads libraries does not leak one string each
+ * time. The string's lifetime is the library's, as c-abi.md says. */
+__attribute__((destructor)) static void freeSignature(void) {
+  free(signatureJson);
+  signatureJson = NULL;
+}
+
 /* The table reads sy_model.tag, which is no constant expression in C. */
 static pthread_once_t apiOnce = PTHREAD_ONCE_INIT;
 static sy_model_api api;
