@@ -12,6 +12,7 @@
 #include "switchyard/Pipelines.h"
 #include "switchyard/Target/CPULibrary.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -188,6 +189,10 @@ int Compilation::run() {
   const std::string &modelPath = options.modelPath;
   if (!llvm::sys::fs::exists(modelPath))
     return fail(modelPath + ": no such file");
+  if (!isKnownCPU(options.cpu))
+    return fail("--cpu " + options.cpu +
+                ": not a CPU LLVM knows for this target (`llc-22 "
+                "-mcpu=help` lists them; default: host)");
 
   ImportOptions importOptions;
   for (const auto &[name, shape] : options.inputShapes)
@@ -252,9 +257,17 @@ int Compilation::run() {
   if (emit == EmitKind::Linalg)
     return writeText(outPath, printModule);
   // The ABI carries the names now; LLVM translation has no use for them.
-  module->walk([](mlir::func::FuncOp fn) {
+  // Inputs are the caller's buffers (the Python package passes numpy arrays
+  // without a copy): bufferization must never write into them.
+  module->walk([&](mlir::func::FuncOp fn) {
     fn.setAllArgAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
     fn.setAllResultAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
+    if (fn.isExternal())
+      return;
+    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
+      if (llvm::isa<mlir::TensorType>(fn.getArgument(i).getType()))
+        fn.setArgAttr(i, mlir::bufferization::BufferizationDialect::kWritableAttrName,
+                      mlir::BoolAttr::get(context.get(), false));
   });
   if (failed(runPipeline(*module, buildCPUCodegenPipeline)))
     return 1;
@@ -297,6 +310,14 @@ int Compilation::run() {
   return linkLibrary(object, outPath, libOptions, *signature);
 }
 
+void switchyard::registerCompilerPasses() {
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    mlir::registerAllPasses();
+    registerSwitchyardPasses();
+  });
+}
+
 int switchyard::compileModel(const CompileOptions &options,
                              llvm::raw_ostream &errs) {
   // lld and LLVM's command-line options are process-wide: one compilation
@@ -304,11 +325,7 @@ int switchyard::compileModel(const CompileOptions &options,
   static std::mutex compileMutex;
   std::lock_guard<std::mutex> lock(compileMutex);
   // The pipelines are partly textual: every pass must be registered.
-  static std::once_flag registered;
-  std::call_once(registered, [] {
-    mlir::registerAllPasses();
-    registerSwitchyardPasses();
-  });
+  registerCompilerPasses();
   Compilation compilation(options, errs);
   int rc = compilation.run();
   errs.flush();

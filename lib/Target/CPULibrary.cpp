@@ -21,6 +21,7 @@
 #include "lld/Common/Driver.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -267,15 +268,35 @@ buildLLVMModule(ModuleOp module, llvm::LLVMContext &context,
 // 3. Object emission
 //===----------------------------------------------------------------------===//
 
-LogicalResult emitObjectFile(llvm::Module &module,
-                             const LibraryOptions &options,
-                             SmallVectorImpl<char> &object,
-                             std::string &error) {
+static void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+}
+
+bool isKnownCPU(llvm::StringRef cpu) {
+  if (cpu == "host")
+    return true;
+  initializeNativeTarget();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  // Asked with an empty CPU: an unknown one would print LLVM's warning.
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, "", ""));
+  return sti && sti->isCPUStringValid(cpu);
+}
+
+LogicalResult emitObjectFile(llvm::Module &module,
+                             const LibraryOptions &options,
+                             SmallVectorImpl<char> &object,
+                             std::string &error) {
+  initializeNativeTarget();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);

@@ -81,6 +81,9 @@ static int fail(const llvm::Twine &message) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // First: the option parsers of --mlir-print-ir-after=PASS and friends
+  // list the passes registered when they are created.
+  switchyard::registerCompilerPasses();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();

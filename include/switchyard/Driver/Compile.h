@@ -46,6 +46,11 @@ struct CompileOptions {
   std::string toolName = "switchyard-compile";
 };
 
+/// Registers MLIR's and Switchyard's passes, once per process. compileModel
+/// calls it; a tool calls it before parsing its command line, so that
+/// --mlir-print-ir-after=PASS can name any pass.
+void registerCompilerPasses();
+
 /// Compiles one model as `switchyard-compile` does. Diagnostics go to `errs`
 /// as `model.onnx: node 'X' (Op, opset N): message` lines, tool-level
 /// failures as `TOOL: error: message`. Returns the tool's exit code (0 on

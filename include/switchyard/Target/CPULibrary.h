@@ -48,6 +48,10 @@ std::unique_ptr<llvm::Module>
 buildLLVMModule(mlir::ModuleOp module, llvm::LLVMContext &context,
                 const ModelSignature &signature, const LibraryOptions &options);
 
+/// Whether LLVM knows `cpu` ("host" or a name `llc -mcpu=help` lists) for
+/// this machine's target.
+bool isKnownCPU(llvm::StringRef cpu);
+
 /// Optimizes `module` for the target CPU and emits an ELF object.
 mlir::LogicalResult emitObjectFile(llvm::Module &module,
                                    const LibraryOptions &options,
