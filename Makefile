@@ -58,11 +58,14 @@ build: deps $(BUILD)/build.ninja
 NODE_TESTS := $(PYTHON) test/onnx-backend/run_node_tests.py \
               --data $(BUILD)/onnx-node-tests/node --bin $(BUILD)/bin
 
-# lit's summary, then one plain `check: N passed, M failed` line; then the
+# lit's summary, then one plain `check: N passed, M failed` line; the Python
+# package's pytest suite (on the build tree's package); then the
 # allow-listed ONNX node tests (any failure fails the check).
 check: build
 	set -o pipefail; ninja -C $(BUILD) check-switchyard 2>&1 | \
 	  $(PYTHON) scripts/lit_summary.py
+	PYTHONPATH=$(BUILD)/python_packages $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  python-bindings/tests
 	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
 	$(NODE_TESTS) --allowlist test/onnx-backend/allowlist.txt
 
