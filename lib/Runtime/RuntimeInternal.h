@@ -22,6 +22,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h> /* pid_t */
 
 /* Largest pool a context accepts (num_threads above this is an error). */
 #define SY_RT_MAX_THREADS 1024
@@ -51,6 +52,10 @@ extern _Thread_local sy_rt_scratch_slot *sy_rt_thread_scratch;
  * a time; its fields are written under `mu` only while no worker is inside
  * a job (`active == 0`), and workers copy them under `mu`. */
 typedef struct sy_thread_pool {
+  /* The process that started the workers. A fork()ed child inherits the
+   * pool without its threads (and maybe with `mu` held by one of them): it
+   * runs serially and frees the pool without touching the sync objects. */
+  pid_t owner_pid;
   int32_t num_threads;
   int32_t num_workers; /* workers started (num_threads - 1 once created) */
   pthread_t *workers;

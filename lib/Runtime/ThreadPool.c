@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h> /* getpid */
 
 _Thread_local sy_context *sy_rt_current_context;
 _Thread_local sy_rt_scratch_slot *sy_rt_thread_scratch;
@@ -108,7 +109,13 @@ static void *workerMain(void *arg) {
   return NULL;
 }
 
+/* Whether `pool`'s workers exist in this process (not a fork()ed child). */
+static int poolIsOwnedHere(const sy_thread_pool *pool) {
+  return pool->owner_pid == getpid();
+}
+
 int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads) {
+  pool->owner_pid = getpid();
   pool->num_threads = num_threads;
   pool->num_workers = 0;
   pool->workers = NULL;
@@ -165,6 +172,19 @@ int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads) {
 }
 
 void sy_rt_pool_destroy(sy_thread_pool *pool) {
+  if (!poolIsOwnedHere(pool)) {
+    /* The workers are the parent's: nothing to stop, and the mutex and
+     * condition variables may be in any state. Free the memory only. */
+    free(pool->workers);
+    pool->workers = NULL;
+    pool->num_workers = 0;
+    if (pool->scratch)
+      for (int32_t i = 0; i < pool->num_threads; ++i)
+        free(pool->scratch[i].data);
+    free(pool->scratch);
+    pool->scratch = NULL;
+    return;
+  }
   pthread_mutex_lock(&pool->mu);
   pool->shutdown = 1;
   pthread_cond_broadcast(&pool->work_cv);
@@ -191,7 +211,7 @@ void sy_rt_parallel_for(int64_t n,
     return;
   sy_context *ctx = sy_rt_current_context;
   sy_thread_pool *pool = ctx ? &ctx->pool : NULL;
-  if (!pool || pool->num_workers == 0 || n == 1) {
+  if (!pool || pool->num_workers == 0 || n == 1 || !poolIsOwnedHere(pool)) {
     fn(env, 0, n);
     return;
   }
@@ -230,7 +250,9 @@ void sy_rt_parallel_for(int64_t n,
 
 int32_t sy_rt_num_threads(void) {
   sy_context *ctx = sy_rt_current_context;
-  return ctx && ctx->pool.num_workers > 0 ? ctx->pool.num_threads : 1;
+  return ctx && ctx->pool.num_workers > 0 && poolIsOwnedHere(&ctx->pool)
+             ? ctx->pool.num_threads
+             : 1;
 }
 
 void *sy_rt_scratch(size_t bytes) {

@@ -1,6 +1,9 @@
 """One Module called from many Python threads, and the GIL released while
 the model runs."""
 
+import gc
+import os
+import signal
 import sys
 import threading
 import time
@@ -154,3 +157,30 @@ def test_gil_released_during_call(chain):
         "harness check: a GIL-holding call should stop the counter; " + summary
     assert model_rate >= 0.2 * sleep_rate, \
         "the counter stalled during the call: is the GIL held? " + summary
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_forked_child_runs_and_releases_a_module(wide_mlp):
+    # multiprocessing forks by default on Linux: a child inherits loaded
+    # modules whose thread pools have no threads in it. Running must still
+    # be right (serially) and releasing the module must not hang (it waited
+    # forever on the parent's workers in pthread_cond_destroy).
+    module = switchyard.load(wide_mlp[1].path, num_threads=2)
+    x = np.random.default_rng(7).standard_normal(
+        module.signature.inputs[0].shape).astype(np.float32)
+    expected = module(x)
+    pid = os.fork()
+    if pid == 0:  # child: report through the exit code only
+        code = 1
+        try:
+            signal.alarm(20)
+            ok = bitwise_equal(module(x), expected)
+            del module
+            gc.collect()
+            code = 0 if ok else 3
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status), f"child killed by signal {os.WTERMSIG(status)}"
+    assert os.WEXITSTATUS(status) == 0, (
+        "child: 3 = wrong result, 1 = exception")
