@@ -172,25 +172,18 @@ int sy_rt_pool_init(sy_thread_pool *pool, int32_t num_threads) {
 }
 
 void sy_rt_pool_destroy(sy_thread_pool *pool) {
-  if (!poolIsOwnedHere(pool)) {
-    /* The workers are the parent's: nothing to stop, and the mutex and
-     * condition variables may be in any state. Free the memory only. */
-    free(pool->workers);
-    pool->workers = NULL;
-    pool->num_workers = 0;
-    if (pool->scratch)
-      for (int32_t i = 0; i < pool->num_threads; ++i)
-        free(pool->scratch[i].data);
-    free(pool->scratch);
-    pool->scratch = NULL;
-    return;
+  /* In a fork()ed child the workers are the parent's: nothing to stop, and
+   * the mutex and condition variables may be in any state. Only the memory
+   * is freed there. */
+  int owned = poolIsOwnedHere(pool);
+  if (owned) {
+    pthread_mutex_lock(&pool->mu);
+    pool->shutdown = 1;
+    pthread_cond_broadcast(&pool->work_cv);
+    pthread_mutex_unlock(&pool->mu);
+    for (int32_t i = 0; i < pool->num_workers; ++i)
+      pthread_join(pool->workers[i], NULL);
   }
-  pthread_mutex_lock(&pool->mu);
-  pool->shutdown = 1;
-  pthread_cond_broadcast(&pool->work_cv);
-  pthread_mutex_unlock(&pool->mu);
-  for (int32_t i = 0; i < pool->num_workers; ++i)
-    pthread_join(pool->workers[i], NULL);
   free(pool->workers);
   pool->workers = NULL;
   pool->num_workers = 0;
@@ -199,9 +192,11 @@ void sy_rt_pool_destroy(sy_thread_pool *pool) {
       free(pool->scratch[i].data);
   free(pool->scratch);
   pool->scratch = NULL;
-  pthread_cond_destroy(&pool->idle_cv);
-  pthread_cond_destroy(&pool->work_cv);
-  pthread_mutex_destroy(&pool->mu);
+  if (owned) {
+    pthread_cond_destroy(&pool->idle_cv);
+    pthread_cond_destroy(&pool->work_cv);
+    pthread_mutex_destroy(&pool->mu);
+  }
 }
 
 void sy_rt_parallel_for(int64_t n,
