@@ -268,22 +268,24 @@ buildLLVMModule(ModuleOp module, llvm::LLVMContext &context,
 // 3. Object emission
 //===----------------------------------------------------------------------===//
 
-static void initializeNativeTarget() {
+/// This machine's target (initialized once) for `triple`, or null with
+/// `error` set.
+static const llvm::Target *nativeTarget(const llvm::Triple &triple,
+                                        std::string &error) {
   static std::once_flag once;
   std::call_once(once, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+  return llvm::TargetRegistry::lookupTarget(triple, error);
 }
 
 bool isKnownCPU(llvm::StringRef cpu) {
   if (cpu == "host")
     return true;
-  initializeNativeTarget();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target = nativeTarget(triple, error);
   if (!target)
     return false;
   // Asked with an empty CPU: an unknown one would print LLVM's warning.
@@ -296,10 +298,8 @@ LogicalResult emitObjectFile(llvm::Module &module,
                              const LibraryOptions &options,
                              SmallVectorImpl<char> &object,
                              std::string &error) {
-  initializeNativeTarget();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target = nativeTarget(triple, error);
   if (!target)
     return failure();
   std::string cpu = options.cpu;
