@@ -102,11 +102,11 @@ def compile(model: Union[str, os.PathLike, bytes, bytearray, memoryview, Any],
 
     with tempfile.TemporaryDirectory(prefix="switchyard-") as scratch:
         shown_as = None  # how messages name a model given as bytes
+        made_folder = None  # the output folder made here, if any
         if isinstance(model, (str, os.PathLike)):
             model_path = os.fspath(model)
             if not os.path.exists(model_path):
                 raise FileNotFoundError(f"{model_path}: no such file")
-            default_dir = None
         else:
             if isinstance(model, (bytes, bytearray, memoryview)):
                 data = bytes(model)
@@ -120,7 +120,6 @@ def compile(model: Union[str, os.PathLike, bytes, bytearray, memoryview, Any],
             model_path = os.path.join(scratch, "model.onnx")
             with open(model_path, "wb") as f:
                 f.write(data)
-            default_dir = True
 
         return_text = emit in _TEXT_STAGES and output is None
         if return_text:
@@ -129,11 +128,11 @@ def compile(model: Union[str, os.PathLike, bytes, bytearray, memoryview, Any],
             out_path = os.fspath(output)
             os.makedirs(os.path.dirname(os.path.abspath(out_path)),
                         exist_ok=True)
-        elif default_dir:
+        elif shown_as:
             # Outlives the call (the caller loads the library from here)
             # unless the compilation fails.
-            folder = tempfile.mkdtemp(prefix="switchyard-")
-            out_path = os.path.join(folder,
+            made_folder = tempfile.mkdtemp(prefix="switchyard-")
+            out_path = os.path.join(made_folder,
                                     "model." + ("o" if emit == "obj" else "so"))
         else:
             out_path = ""  # next to the model, as the CLI does
@@ -141,8 +140,8 @@ def compile(model: Union[str, os.PathLike, bytes, bytearray, memoryview, Any],
             model_path, out_path, target, opt_level, emit, shapes,
             tag or "", cpu, cpu_cores, _runtime_archive())
         if rc != 0:
-            if default_dir and not return_text and output is None:
-                shutil.rmtree(os.path.dirname(out_path), ignore_errors=True)
+            if made_folder:
+                shutil.rmtree(made_folder, ignore_errors=True)
             message = messages.rstrip("\n") or "compilation failed"
             if shown_as:
                 message = message.replace(model_path, shown_as)
