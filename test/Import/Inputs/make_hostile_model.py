@@ -36,22 +36,11 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
+# The graph builders of the plain error cases (same folder).
+from make_model import _external as _external_model, model, vi
+
 BIG = 1 << 40  # 4 TB of float32: fits int64, fits no machine
 HUGE = 1 << 62  # HUGE * HUGE overflows int64
-
-
-def model(nodes, inputs, outputs, inits=(), opset=17, ir=None, imports=None):
-    graph = h.make_graph(nodes, "g", inputs, outputs, list(inits))
-    if imports is None:
-        imports = [h.make_opsetid("", opset)]
-    m = h.make_model(graph, opset_imports=imports)
-    if ir is not None:
-        m.ir_version = ir
-    return m
-
-
-def vi(name, dtype, shape):
-    return h.make_tensor_value_info(name, dtype, shape)
 
 
 def i64(name, values):
@@ -911,22 +900,9 @@ def case_attr_no_type(out):
 
 # --- External data -----------------------------------------------------------
 
-def _external(out, location, n=4, offset="0", length=None, blob=16):
-    folder = os.path.dirname(out)
-    if blob is not None:
-        np.arange(blob // 4, dtype=np.float32).tofile(os.path.join(folder, "w.bin"))
-    w = nh.from_array(np.arange(n, dtype=np.float32), "w")
-    w.data_location = T.EXTERNAL
-    w.ClearField("raw_data")
-    kv = [("location", location), ("offset", offset),
-          ("length", str(4 * n) if length is None else length)]
-    for k, v in kv:
-        if v is None:
-            continue
-        e = w.external_data.add()
-        e.key, e.value = k, v
-    nodes = [h.make_node("Add", ["x", "w"], ["y"], name="add")]
-    return model(nodes, [vi("x", T.FLOAT, [n])], [vi("y", T.FLOAT, [n])], [w])
+def _external(out, location, blob=16, **kw):
+    """make_model's external-data model, with a 16-byte w.bin written."""
+    return _external_model(out, location, blob=blob, **kw)
 
 
 def case_ext_offset_past_end(out):
@@ -983,21 +959,21 @@ def case_ext_missing_file(out):
     return _external(out, "nothere.bin", blob=None)
 
 
-def case_ext_fifo(out):
-    folder = os.path.dirname(out)
-    fifo = os.path.join(folder, "fifo")
+def _fresh_fifo(out):
+    """A named pipe `fifo` next to `out` (made anew)."""
+    fifo = os.path.join(os.path.dirname(out), "fifo")
     if os.path.lexists(fifo):
         os.remove(fifo)
     os.mkfifo(fifo)
+
+
+def case_ext_fifo(out):
+    _fresh_fifo(out)
     return _external(out, "fifo", length=None)
 
 
 def case_ext_fifo_nolength(out):
-    folder = os.path.dirname(out)
-    fifo = os.path.join(folder, "fifo")
-    if os.path.lexists(fifo):
-        os.remove(fifo)
-    os.mkfifo(fifo)
+    _fresh_fifo(out)
     m = _external(out, "fifo")
     t = m.graph.initializer[0]
     kept = [e for e in t.external_data if e.key != "length"]

@@ -16,9 +16,13 @@ from onnx import helper as h
 from onnx import numpy_helper as nh
 
 
-def model(nodes, inputs, outputs, inits=(), opset=17, ir=None, domains=()):
+def model(nodes, inputs, outputs, inits=(), opset=17, ir=None, domains=(),
+          imports=None):
+    """`imports` (a list of OperatorSetIdProto) replaces the opset imports
+    made from `opset` and `domains`."""
     graph = h.make_graph(nodes, "g", inputs, outputs, list(inits))
-    imports = [h.make_opsetid("", opset)] + [h.make_opsetid(d, v) for d, v in domains]
+    if imports is None:
+        imports = [h.make_opsetid("", opset)] + [h.make_opsetid(d, v) for d, v in domains]
     m = h.make_model(graph, opset_imports=imports)
     if ir is not None:
         m.ir_version = ir
@@ -175,11 +179,21 @@ def case_no_input_shape(out):
     return model(nodes, [x], [vi("y", T.FLOAT, None)])
 
 
-def _external(out, location, n=4):
+def _external(out, location, n=4, offset="0", length=None, blob=None):
+    """x + w, w [n] float32 stored at `location` (offset, length: the
+    external_data values, None leaves the key out of offset; length None is
+    the true 4 * n). blob: bytes of w.bin to write next to `out` first."""
+    if blob is not None:
+        folder = os.path.dirname(out)
+        np.arange(blob // 4, dtype=np.float32).tofile(os.path.join(folder, "w.bin"))
     w = nh.from_array(np.arange(n, dtype=np.float32), "w")
     w.data_location = T.EXTERNAL
     w.ClearField("raw_data")
-    for k, v in (("location", location), ("offset", "0"), ("length", str(4 * n))):
+    kv = [("location", location), ("offset", offset),
+          ("length", str(4 * n) if length is None else length)]
+    for k, v in kv:
+        if v is None:
+            continue
         e = w.external_data.add()
         e.key, e.value = k, v
     nodes = [h.make_node("Add", ["x", "w"], ["y"], name="add")]

@@ -106,23 +106,27 @@ static options opt;
 /* At most this many detailed complaints; the rest are only counted. */
 static _Atomic int complaints;
 
+/* One `stress_run: ...` line on stderr. */
+__attribute__((format(printf, 1, 0))) static void report(const char *fmt,
+                                                         va_list args) {
+  fprintf(stderr, "stress_run: ");
+  vfprintf(stderr, fmt, args);
+  fprintf(stderr, "\n");
+}
+
 __attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...) {
   if (complaints++ >= 10)
     return;
   va_list args;
   va_start(args, fmt);
-  fprintf(stderr, "stress_run: ");
-  vfprintf(stderr, fmt, args);
-  fprintf(stderr, "\n");
+  report(fmt, args);
   va_end(args);
 }
 
 __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...) {
   va_list args;
   va_start(args, fmt);
-  fprintf(stderr, "stress_run: ");
-  vfprintf(stderr, fmt, args);
-  fprintf(stderr, "\n");
+  report(fmt, args);
   va_end(args);
   exit(1);
 }
