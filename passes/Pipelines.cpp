@@ -6,7 +6,8 @@
 //      sy-lower-onnx: onnx.node -> linalg/tensor/arith/math
 //   2. canonicalize, cse, elementwise fusion; sy MoE, pyramid and attention ops ->
 //      runtime kernel calls on buffers wrapped as tensors
-//   3. one-shot bufferization of the whole module, results -> out-params
+//   3. sy-distinct-results, one-shot bufferization of the whole module,
+//      results -> out-params
 //   4. deallocation of intermediate buffers
 //   5. fp32 matmuls and convolutions -> runtime micro-kernel calls; other
 //      linalg -> loops -> cf
@@ -64,6 +65,7 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
                              const PipelineOptions &options) {
   // 3. Bufferize; results become out-parameters so @main writes into the
   //    caller's buffers.
+  pm.addNestedPass<func::FuncOp>(createDistinctResults());
   addPipeline(pm, "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"
                   "buffer-results-to-out-params{hoist-static-allocs "

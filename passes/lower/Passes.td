@@ -46,6 +46,27 @@ def FuseElementwise : Pass<"sy-fuse-elementwise", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DistinctResults : Pass<"sy-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Give every returned tensor its own allocation";
+  let description = [{
+    Runs just before bufferization. A value returned more than once (an ONNX
+    graph output listed twice, two `Identity` outputs of one value, two empty
+    outputs that CSE merged) is copied for each repeat, because
+    `buffer-results-to-out-params` needs one distinct buffer per result.
+
+    Before:
+    ```mlir
+    return %y, %y : tensor<2xf32>, tensor<2xf32>
+    ```
+    After:
+    ```mlir
+    %c = bufferization.alloc_tensor() copy(%y) : tensor<2xf32>
+    return %y, %c : tensor<2xf32>, tensor<2xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def LowerMatmulToUkernel
     : Pass<"sy-lower-matmul-to-ukernel", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's fp32 GEMM micro-kernel for linalg.matmul";

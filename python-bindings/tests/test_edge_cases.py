@@ -129,3 +129,41 @@ def test_input_passed_through_as_output(build, rng):
     y, x_out = module(x)
     assert bitwise_equal(y, -x)
     assert bitwise_equal(x_out, x) and not np.shares_memory(x_out, x)
+
+
+# One value returned as several outputs (issue 17): each output gets its own
+# buffer; buffer-results-to-out-params crashed on these before.
+ALIASED_OUTPUTS = {
+    "listed_twice": ([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                     ["y", "y"]),
+    "two_identities": ([helper.make_node("Relu", ["x"], ["t"], name="relu"),
+                        helper.make_node("Identity", ["t"], ["a"], name="id_a"),
+                        helper.make_node("Identity", ["t"], ["b"], name="id_b")],
+                       ["a", "b"]),
+    "input_and_identity": ([helper.make_node("Identity", ["x"], ["a"], name="id")],
+                           ["x", "a"]),
+    "two_empty_splits": ([helper.make_node("Split", ["x", "s"], ["a", "b", "c"],
+                                           name="split")], ["a", "b", "c"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ALIASED_OUTPUTS))
+def test_outputs_sharing_one_value(build, rng, case):
+    nodes, outputs = ALIASED_OUTPUTS[case]
+    inits = [("s", np.array([3, 0, 0], np.int64))]
+    model = sy_models.make_model(
+        nodes, [vi("x", TensorProto.FLOAT, [3])],
+        [vi(n, TensorProto.FLOAT, [0 if case == "two_empty_splits" and i else 3])
+         for i, n in enumerate(outputs)],
+        inits if case == "two_empty_splits" else [])
+    module = build(f"alias_{case}", model)
+    x = rng.standard_normal(3).astype(np.float32)
+    got = module(x)
+    want = ort_run(model, {"x": x})
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert bitwise_equal(g, w)
+    # Distinct buffers: no output's memory is another's.
+    for i in range(len(got)):
+        for j in range(i):
+            assert not np.shares_memory(got[i], got[j])

@@ -486,8 +486,16 @@ FailureOr<Types> inferSplit(const NodeView &node) {
                        << " equal parts";
       return failure();
     }
+    // As ONNX's reference and onnxruntime: n - 1 parts of ceil(size / n)
+    // and the rest, which must not be negative.
+    if (chunk * (n - 1) > size) {
+      node.emitError() << "the axis has " << size << " elements, too few for "
+                       << n << " outputs (" << n - 1 << " parts of " << chunk
+                       << " leave a negative last part)";
+      return failure();
+    }
     for (unsigned i = 0; i < n; ++i)
-      sizes.push_back(std::max<int64_t>(0, std::min(chunk, size - i * chunk)));
+      sizes.push_back(std::min(chunk, size - i * chunk));
   }
   Types types;
   for (int64_t s : sizes) {

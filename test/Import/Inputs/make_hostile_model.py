@@ -10,9 +10,7 @@ and external data that points where it must not. Some of them the compiler
 refuses with one clear error (test/Import/import-hostile*.test); the others
 are kept here so the fix can get a test. When this was written (issue 17):
 
-  crash:     outputs_identity_alias, output_twice, output_two_empty_tensors,
-             split_more_outputs_than_dim (one value returned twice: segfault in
-             promoteBufferResultsToOutParams); resize_scales_giant,
+  crash:     resize_scales_giant,
              resize_sizes_giant, upsample_scales_giant (lowerResize builds
              per-output-index tables: out of memory); input_rank_huge (stack
              overflow lowering to LLVM); many_nodes (minutes in FuseElementwise)
