@@ -83,6 +83,41 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+/// The largest rank accepted, numpy's: deeper tensors come only from broken
+/// or hostile files, and ranks in the thousands overflow the stack in the
+/// lowering to LLVM.
+constexpr size_t kMaxRank = 64;
+/// The most bytes one tensor may take: the 128 TiB a 64-bit process can
+/// address (x86-64 and AArch64 with 4-level page tables). Larger declared or
+/// inferred shapes cannot run anywhere, and would make the lowering build
+/// tables of that size.
+constexpr int64_t kMaxTensorBytes = int64_t(1) << 47;
+
+/// Why a tensor of this shape cannot exist, or "" when it can (dynamic dims
+/// count as 1).
+std::string tensorSizeProblem(ArrayRef<int64_t> shape, Type elt) {
+  if (shape.size() > kMaxRank)
+    return "has rank " + std::to_string(shape.size()) + "; at most " +
+           std::to_string(kMaxRank) + " is supported";
+  for (auto [axis, d] : llvm::enumerate(shape))
+    if (!ShapedType::isDynamic(d) && d < 0)
+      return "has shape " + formatShape(shape) + ", negative at axis " +
+             std::to_string(axis);
+  // Zero dims are skipped: an empty tensor's strides are the product of the
+  // other dims, and the lowering still computes them.
+  int64_t bytes = elt.isIntOrFloat() ? (elt.getIntOrFloatBitWidth() + 7) / 8
+                                     : 8;
+  for (int64_t d : shape)
+    if (!ShapedType::isDynamic(d) && d != 0 &&
+        (llvm::MulOverflow(bytes, d, bytes) || bytes > kMaxTensorBytes))
+      return "has shape " + formatShape(shape) +
+             (llvm::is_contained(shape, 0)
+                  ? ", whose strides exceed"
+                  : ", more than") +
+             " the 128 TiB a 64-bit process can address";
+  return "";
+}
+
 class Importer {
 public:
   Importer(StringRef path, MLIRContext *ctx, const ImportOptions &options)
@@ -167,7 +202,13 @@ LogicalResult Importer::parseModel(::onnx::ModelProto &model) {
 LogicalResult Importer::readOpsets(const ::onnx::ModelProto &model) {
   for (const auto &op : model.opset_import()) {
     std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
-    opsets[domain] = op.version();
+    auto [it, fresh] = opsets.try_emplace(domain, op.version());
+    if (!fresh && it->second != op.version()) {
+      error() << "the model imports domain '"
+              << (domain.empty() ? "ai.onnx" : domain) << "' twice, at "
+              << it->second << " and " << op.version();
+      return failure();
+    }
   }
   auto it = opsets.find("");
   if (it == opsets.end()) {
@@ -209,12 +250,29 @@ FailureOr<Type> Importer::convertType(const ::onnx::TypeProto &type,
     }
     return Type(UnrankedTensorType::get(elt));
   }
+  if (tensor.shape().dim_size() > static_cast<int>(kMaxRank)) {
+    error() << what << " has rank " << tensor.shape().dim_size()
+            << "; at most " << kMaxRank << " is supported";
+    return failure();
+  }
   SmallVector<int64_t> shape;
-  for (const auto &dim : tensor.shape().dim()) {
+  for (const auto &[axis, dim] : llvm::enumerate(tensor.shape().dim())) {
+    if (dim.has_dim_value() && dim.dim_value() < 0 && requireShape) {
+      // ONNX dims are >= 0; some old tools wrote -1 for "unknown", so
+      // name the fix rather than guess.
+      error() << what << " has dimension " << dim.dim_value() << " at axis "
+              << axis << "; give its size with --input-shape";
+      return failure();
+    }
     if (dim.has_dim_value() && dim.dim_value() >= 0)
       shape.push_back(dim.dim_value());
     else
       shape.push_back(ShapedType::kDynamic);
+  }
+  std::string problem = tensorSizeProblem(shape, elt);
+  if (!problem.empty()) {
+    error() << what << " " << problem;
+    return failure();
   }
   return Type(RankedTensorType::get(shape, elt));
 }
@@ -581,6 +639,28 @@ LogicalResult Importer::importNode(const ::onnx::NodeProto &node,
     return failure();
   }
 
+  // Each name is assigned once (ONNX graphs are SSA): a node may not
+  // redefine a graph input, an initializer or an earlier node's output.
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    if (out.empty())
+      continue;
+    auto known = values.find(out);
+    const char *by = nullptr;
+    if (initializers.count(out))
+      by = "an initializer";
+    else if (known != values.end())
+      by = isa<BlockArgument>(known->second) ? "a graph input"
+                                             : "an earlier node";
+    else if (std::find(node.output().begin(), node.output().begin() + i,
+                       out) != node.output().begin() + i)
+      by = "this node's earlier output";
+    if (by) {
+      error(loc) << describe << ": output '" << out << "' is already defined by "
+                 << by << "; each name may be assigned once";
+      return failure();
+    }
+  }
+
   // Constant nodes are values, not nodes.
   if (domain.empty() && node.op_type() == "Constant") {
     auto attr = convertConstantNode(node, loc, describe);
@@ -641,10 +721,18 @@ LogicalResult Importer::importNode(const ::onnx::NodeProto &node,
     return failure();
   }
   types->resize(node.output_size());
-  for (auto [i, out] : llvm::enumerate(node.output()))
-    if (!out.empty() &&
-        failed(refineWithDeclared(out, (*types)[i], loc, describe)))
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    if (out.empty())
+      continue;
+    if (failed(refineWithDeclared(out, (*types)[i], loc, describe)))
       return failure();
+    auto t = cast<RankedTensorType>((*types)[i]);
+    std::string problem = tensorSizeProblem(t.getShape(), t.getElementType());
+    if (!problem.empty()) {
+      error(loc) << describe << ": output '" << out << "' " << problem;
+      return failure();
+    }
+  }
 
   if (entry->fold) {
     if (auto folded = entry->fold(view, *types)) {
@@ -674,7 +762,10 @@ OwningOpRef<ModuleOp> Importer::run() {
   const ::onnx::GraphProto &graph = model.graph();
 
   for (const auto &init : graph.initializer())
-    initializers[init.name()] = &init;
+    if (!initializers.try_emplace(init.name(), &init).second) {
+      error() << "initializer '" << init.name() << "' is listed twice";
+      return nullptr;
+    }
   for (const auto &vi : graph.value_info())
     declaredTypes[vi.name()] = &vi.type();
   for (const auto &vi : graph.output())
@@ -687,7 +778,10 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (const auto &in : graph.input()) {
     if (initializers.count(in.name()))
       continue;
-    inputNames.insert(in.name());
+    if (!inputNames.insert(in.name()).second) {
+      error() << "graph input '" << in.name() << "' is listed twice";
+      return nullptr;
+    }
     std::string what = "graph input '" + in.name() + "'";
     auto override = options.inputShapes.find(in.name());
     bool haveOverride = override != options.inputShapes.end();
@@ -711,6 +805,11 @@ OwningOpRef<ModuleOp> Importer::run() {
                     << formatShape(ranked.getShape());
             return nullptr;
           }
+      }
+      std::string problem = tensorSizeProblem(given, elt);
+      if (!problem.empty()) {
+        error() << "--input-shape " << in.name() << ": the input " << problem;
+        return nullptr;
       }
       *type = RankedTensorType::get(given, elt);
     }

@@ -144,7 +144,7 @@ func.func @scales_count(%x: tensor<1x4xf32>) -> tensor<1x8xf32> {
 func.func @scale_zero(%x: tensor<1x4xf32>) -> tensor<1x0xf32> {
   %none = onnx.none
   %s = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
-  // expected-error @+1 {{node '' (Resize, opset 13): scales must be > 0, got 0}}
+  // expected-error @+1 {{node '' (Resize, opset 13): scales must be finite and > 0, got 0}}
   %y = onnx.node "Resize" opset 13 (%x, %none, %s) {} : (tensor<1x4xf32>, none, tensor<2xf32>) -> tensor<1x0xf32>
   return %y : tensor<1x0xf32>
 }

@@ -787,10 +787,32 @@ FailureOr<ConvGeom> convGeometry(const NodeView &node, ArrayRef<int64_t> x,
     }
   }
 
+  // The geometry in 128 bits: hostile strides, dilations and pads (2^62)
+  // must be an error, not a wrapped size.
+  auto overflows = [&](size_t i, __int128 v, StringRef what) {
+    if (v <= INT64_MAX && v >= INT64_MIN)
+      return false;
+    node.emitError() << "spatial dim " << i << ": the " << what
+                     << " overflows int64";
+    return true;
+  };
   for (size_t i = 0; i < r; ++i) {
     int64_t in = x[2 + i], k = g.kernel[i], s = g.strides[i];
+    if (!ShapedType::isDynamic(k) &&
+        overflows(i, (__int128)(k - 1) * g.dilations[i] + 1, "dilated kernel"))
+      return failure();
+    if (!ShapedType::isDynamic(in) &&
+        (overflows(i, (__int128)in + g.padBegin[i] + g.padEnd[i],
+                   "padded input") ||
+         (same && overflows(i, (__int128)in + s, "input rounded up to the "
+                                                  "stride"))))
+      return failure();
     int64_t dk = ShapedType::isDynamic(k) ? kDyn : (k - 1) * g.dilations[i] + 1;
     bool known = !ShapedType::isDynamic(in) && !ShapedType::isDynamic(dk);
+    if (known && transposed &&
+        overflows(i, (__int128)s * (in - 1) + outputPadding[i] + dk,
+                  "transposed output"))
+      return failure();
     if (!transposed) {
       if (same) {
         int64_t out = ShapedType::isDynamic(in) ? kDyn : (in + s - 1) / s;

@@ -762,8 +762,13 @@ FailureOr<ResizePlan> resizePlan(const NodeView &node, RankedTensorType xType) {
   if (scales) {
     for (auto [i, axis] : llvm::enumerate(axes)) {
       double s = (*scales)[i];
-      if (!(s > 0)) {
-        node.emitError() << "scales must be > 0, got " << s;
+      if (!(s > 0) || !std::isfinite(s)) {
+        node.emitError() << "scales must be finite and > 0, got " << s;
+        return failure();
+      }
+      if (!ShapedType::isDynamic(in[axis]) && in[axis] * s >= 0x1p62) {
+        node.emitError() << "scale " << s << " on axis " << axis
+                         << " (size " << in[axis] << ") overflows int64";
         return failure();
       }
       plan.scales[axis] = s;
@@ -915,6 +920,10 @@ Taps tapsAt(const ResizePlan &plan, int64_t x, double scale, int64_t in,
   return t;
 }
 
+/// Output positions per resized axis: each takes a constant table entry per
+/// tap, built in the compiler's memory (a 2^40 axis would exhaust it).
+constexpr int64_t kMaxResizeTable = int64_t(1) << 22;
+
 FailureOr<SmallVector<Value>> lowerResize(const NodeView &node, OpBuilder &b,
                                           ArrayRef<Type> resultTypes) {
   Location loc = node.loc();
@@ -945,6 +954,12 @@ FailureOr<SmallVector<Value>> lowerResize(const NodeView &node, OpBuilder &b,
     double scale = plan->scales[d];
     if (in == out && std::fabs(scale - 1.0) <= 1e-9)
       continue; // identity along d
+    if (out > kMaxResizeTable) {
+      node.emitError() << "axis " << d << " resizes to " << out
+                       << " positions; the coordinate tables are limited to "
+                       << kMaxResizeTable << " per axis";
+      return failure();
+    }
     resized.push_back(d);
     SmallVector<SmallVector<double>> idx(numTaps), w(numTaps);
     for (int64_t o = 0; o < out; ++o) {

@@ -22,6 +22,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cmath>
+#include <sstream>
 
 using namespace mlir;
 using namespace switchyard::onnx;
@@ -463,8 +464,16 @@ FailureOr<Types> inferSplit(const NodeView &node) {
       return failure();
     }
     int64_t total = 0;
-    for (int64_t s : *split)
-      total += s;
+    for (int64_t s : *split) {
+      if (s < 0) {
+        node.emitError() << "split sizes must be >= 0, got " << s;
+        return failure();
+      }
+      if (llvm::AddOverflow(total, s, total)) {
+        node.emitError() << "split sizes overflow int64";
+        return failure();
+      }
+    }
     if (!ShapedType::isDynamic(size) && total != size) {
       node.emitError() << "split sizes add up to " << total
                        << ", the axis has " << size;
@@ -729,8 +738,22 @@ FailureOr<Types> inferTile(const NodeView &node) {
                        << " entries for rank " << in.getRank();
       return failure();
     }
-    for (int64_t d = 0; d < in.getRank(); ++d)
-      shape[d] = in.isDynamicDim(d) ? kDyn : in.getDimSize(d) * (*repeats)[d];
+    for (int64_t d = 0; d < in.getRank(); ++d) {
+      int64_t r = (*repeats)[d];
+      if (r < 0) {
+        node.emitError() << "repeats must be >= 0, got " << r << " at axis "
+                         << d;
+        return failure();
+      }
+      if (in.isDynamicDim(d))
+        continue;
+      if (llvm::MulOverflow(in.getDimSize(d), r, shape[d])) {
+        node.emitError() << "repeats " << r << " at axis " << d
+                         << " overflow int64 (dimension "
+                         << in.getDimSize(d) << ")";
+        return failure();
+      }
+    }
   }
   return Types{RankedTensorType::get(shape, in.getElementType())};
 }
@@ -788,8 +811,37 @@ FailureOr<Types> inferRange(const NodeView &node) {
       node.emitError() << "delta must not be 0";
       return failure();
     }
-    n = std::max<int64_t>(
-        0, static_cast<int64_t>(std::ceil((scalar(l) - scalar(s)) / delta)));
+    double count;
+    if (start.getElementType().isInteger()) {
+      // Exactly, in 128 bits: limit - start overflows int64 at the extremes.
+      auto integer = [](DenseElementsAttr a) -> __int128 {
+        return (*a.value_begin<APInt>()).getSExtValue();
+      };
+      __int128 diff = integer(l) - integer(s), step = integer(d);
+      __int128 q = diff / step;
+      if (q * step != diff && (diff > 0) == (step > 0))
+        ++q; // ceil
+      count = static_cast<double>(q);
+    } else {
+      count = std::ceil((scalar(l) - scalar(s)) / delta);
+    }
+    if (!std::isfinite(count) || count > 0x1p62) {
+      auto text = [](DenseElementsAttr a) {
+        std::ostringstream os;
+        Attribute v = *a.value_begin<Attribute>();
+        if (auto f = dyn_cast<FloatAttr>(v))
+          os << f.getValueAsDouble();
+        else
+          os << cast<IntegerAttr>(v).getInt();
+        return os.str();
+      };
+      node.emitError() << "start " << text(s) << ", limit " << text(l)
+                       << " and delta " << text(d) << " give "
+                       << (std::isfinite(count) ? "more elements than int64 counts"
+                                                : "no finite element count");
+      return failure();
+    }
+    n = std::max<int64_t>(0, static_cast<int64_t>(count));
   }
   return Types{RankedTensorType::get({n}, start.getElementType())};
 }
@@ -896,7 +948,15 @@ FailureOr<Types> inferPad(const NodeView &node) {
     for (int64_t d = 0; d < in.getRank(); ++d) {
       if (in.isDynamicDim(d))
         continue;
-      shape[d] = in.getDimSize(d) + (*params)->begin[d] + (*params)->end[d];
+      __int128 size = (__int128)in.getDimSize(d) + (*params)->begin[d] +
+                      (*params)->end[d];
+      if (size > INT64_MAX) {
+        node.emitError() << "pads " << (*params)->begin[d] << " + "
+                         << (*params)->end[d] << " around dimension " << d
+                         << " overflow int64";
+        return failure();
+      }
+      shape[d] = static_cast<int64_t>(size);
       if (shape[d] < 0) {
         node.emitError() << "pads crop dimension " << d << " of size "
                          << in.getDimSize(d) << " to " << shape[d];

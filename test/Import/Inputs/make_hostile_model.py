@@ -605,6 +605,12 @@ def case_resize_sizes_giant(out):
     return unary("Resize", [1, 1, 4, 4], None, [s], extra=["", "", "sizes"])
 
 
+def case_resize_sizes_long(out):
+    """One axis of 2^40: 4 TiB, addressable, but its tables are not."""
+    s = i64("sizes", [1, 1, 1, BIG])
+    return unary("Resize", [1, 1, 1, 4], None, [s], extra=["", "", "sizes"])
+
+
 def case_topk_k_large(out):
     nodes = [h.make_node("TopK", ["x", "k"], ["v", "i"], name="topk")]
     return model(nodes, [vi("x", T.FLOAT, [2, 5])],
