@@ -14,8 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Errors of calls without a context (create, or any call given NULL). */
+/* Errors of calls without a context (create, or any call given NULL), and
+ * of a run refused because its context was running on another thread: that
+ * thread owns the context's error buffer, so the refusal is kept here, for
+ * this thread, and last_error of `busyContext` returns it. */
 static _Thread_local char noContextError[512];
+static _Thread_local const sy_context *busyContext;
 
 static void setErrorV(char *buf, size_t cap, const char *fmt, va_list args) {
   sy_rt_str s = {buf, cap, 0};
@@ -106,6 +110,8 @@ void sy_rt_destroy(sy_context *ctx) {
 }
 
 const char *sy_rt_last_error(const sy_context *ctx) {
+  if (ctx && ctx == busyContext)
+    return noContextError;
   return ctx ? ctx->error : noContextError;
 }
 
@@ -224,12 +230,32 @@ static int checkTensors(sy_context *ctx, const char *kind,
   return SY_OK;
 }
 
+static int runChecked(sy_context *ctx, const sy_tensor *inputs,
+                      int64_t num_inputs, sy_tensor *outputs,
+                      int64_t num_outputs);
+
 int sy_rt_run(sy_context *ctx, const sy_tensor *inputs, int64_t num_inputs,
               sy_tensor *outputs, int64_t num_outputs) {
   if (!ctx) {
     setNoContextError("run: ctx is NULL");
     return SY_ERROR_INVALID_ARGUMENT;
   }
+  busyContext = NULL;
+  if (atomic_exchange(&ctx->run_active, 1)) {
+    busyContext = ctx;
+    setNoContextError("run: the context is already running on another "
+                      "thread; give each thread its own context");
+    return SY_ERROR_INVALID_ARGUMENT;
+  }
+  int rc = runChecked(ctx, inputs, num_inputs, outputs, num_outputs);
+  atomic_store(&ctx->run_active, 0);
+  return rc;
+}
+
+/* sy_rt_run with the context held: validation, then the model. */
+static int runChecked(sy_context *ctx, const sy_tensor *inputs,
+                      int64_t num_inputs, sy_tensor *outputs,
+                      int64_t num_outputs) {
   int64_t *shapes = ctx->shapes;
   int rc = checkTensors(ctx, "input", sy_model.inputs, sy_model.num_inputs,
                         inputs, num_inputs, ctx->input_data, &shapes);
@@ -243,10 +269,15 @@ int sy_rt_run(sy_context *ctx, const sy_tensor *inputs, int64_t num_inputs,
   sy_rt_scratch_slot *outerScratch = sy_rt_thread_scratch;
   sy_rt_current_context = ctx;
   sy_rt_thread_scratch = &ctx->pool.scratch[0];
-  int32_t status =
-      sy_model.entry(ctx->input_data, ctx->output_data, ctx->shapes);
+  int32_t status = 0;
+  int aborted = setjmp(ctx->run_abort);
+  if (!aborted)
+    status = sy_model.entry(ctx->input_data, ctx->output_data, ctx->shapes);
+  sy_rt_free_run_blocks(ctx); /* none after a normal run */
   sy_rt_current_context = outer;
   sy_rt_thread_scratch = outerScratch;
+  if (aborted) /* Alloc.c wrote the message */
+    return SY_ERROR_OUT_OF_MEMORY;
   if (status != 0) {
     sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
     ctx->error[0] = '\0';

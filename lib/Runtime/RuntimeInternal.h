@@ -18,6 +18,7 @@
 #pragma GCC visibility pop
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -97,7 +98,16 @@ struct sy_context {
   void **output_data;
   int64_t *shapes;
   char error[SY_RT_ERROR_CAPACITY];
+  /* The run in progress: set while sy_rt_run executes (a second thread
+   * entering with the same context is refused), the intermediate blocks it
+   * holds and where a failed allocation jumps back to (Alloc.c). */
+  atomic_int run_active;
+  struct sy_rt_block *run_blocks;
+  jmp_buf run_abort;
 };
+
+/* Frees every intermediate block `ctx`'s run still holds (Alloc.c). */
+void sy_rt_free_run_blocks(sy_context *ctx);
 
 /* The context whose run is executing on this thread (NULL otherwise, and
  * NULL inside a chunk of sy_rt_parallel_for, which makes nested calls

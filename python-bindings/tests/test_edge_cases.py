@@ -167,3 +167,28 @@ def test_outputs_sharing_one_value(build, rng, case):
     for i in range(len(got)):
         for j in range(i):
             assert not np.shares_memory(got[i], got[j])
+
+
+def test_out_of_memory_is_an_error(build, rng):
+    # An 8 TiB intermediate (Range of 2^40 int64s): sy_rt_run returns
+    # SY_ERROR_OUT_OF_MEMORY, which is MemoryError with the runtime's
+    # message; the context stays usable (the same error again, then the
+    # process still runs other models).
+    big = 1 << 40
+    model = sy_models.make_model(
+        [helper.make_node("Range", ["s", "l", "d"], ["r"], name="range"),
+         helper.make_node("Cast", ["r"], ["rf"], name="cast", to=TensorProto.FLOAT),
+         helper.make_node("ReduceSum", ["rf"], ["t"], name="sum", keepdims=0),
+         helper.make_node("Add", ["t", "x"], ["y"], name="add")],
+        [vi("x", TensorProto.FLOAT, [])], [vi("y", TensorProto.FLOAT, [])],
+        [("s", np.array(0, np.int64)), ("l", np.array(big, np.int64)),
+         ("d", np.array(1, np.int64))])
+    module = build("intermediate_giant", model)
+    x = np.float32(1)
+    for _ in range(2):
+        with pytest.raises(MemoryError, match="out of memory allocating an "
+                                              "intermediate tensor of"):
+            module(x)
+    small = build("f32", doubling(TensorProto.FLOAT))
+    y = rng.standard_normal((2, 3)).astype(np.float32)
+    assert bitwise_equal(small(y), y * np.float32(2))

@@ -6,25 +6,20 @@
 
 Each case is a function below and builds exactly the broken thing it names:
 absurd or overflowing shapes, broken graphs, wrong opsets, abused attributes
-and external data that points where it must not. Some of them the compiler
-refuses with one clear error (test/Import/import-hostile*.test); the others
-are kept here so the fix can get a test. When this was written (issue 17):
+and external data that points where it must not. Most of them the compiler
+refuses with one clear error (test/Import/import-hostile*.test); the valid
+ones among them are compared with onnxruntime elsewhere
+(python-bindings/tests/test_edge_cases.py). The others are kept here so
+their fix can get a test:
 
-  crash:     resize_scales_giant,
-             resize_sizes_giant, upsample_scales_giant (lowerResize builds
-             per-output-index tables: out of memory); input_rank_huge (stack
-             overflow lowering to LLVM); many_nodes (minutes in FuseElementwise)
-  wrong message: input_dim_negative, resize_scales_inf, tile_overflow,
-             tile_negative, expand_negative, split_sizes_negative,
-             add_type_mismatch, reshape_overflow, duplicate_input,
-             duplicate_initializer, ext_dot, conv_dilation_overflow, pad_overflow
-  accepted:  duplicate_output, output_shadows_input, output_shadows_initializer,
-             opset_duplicate, opset_domain_alias, input_dims_overflow,
-             expand_overflow, constantofshape_overflow, tile_count_wrap,
-             range_overflow, range_float_nan, range_float_giant,
-             transpose_perm_string, softmax_axis_float, unknown_attribute,
+  slow:      many_nodes (minutes in FuseElementwise)
+  wrong message: ext_dot
+  accepted:  transpose_perm_string, softmax_axis_float, unknown_attribute,
              constantofshape_value_shape, slice_axes_repeat, relu_int_input,
              upsample_deprecated, ext_nul_hidden
+  by design: gather_*_oob* (out-of-range indices clamp at run time, as
+             docs/security.md says); *_giant shapes under 128 TiB compile
+             (the library's caller owns the memory)
 """
 import os
 import sys
@@ -609,6 +604,17 @@ def case_resize_sizes_long(out):
     """One axis of 2^40: 4 TiB, addressable, but its tables are not."""
     s = i64("sizes", [1, 1, 1, BIG])
     return unary("Resize", [1, 1, 1, 4], None, [s], extra=["", "", "sizes"])
+
+
+def case_intermediate_giant(out):
+    """A valid model whose intermediate Range is 8 TiB (2^40 int64s): it
+    compiles; running it must fail with out-of-memory, not crash."""
+    nodes = [h.make_node("Range", ["s", "l", "d"], ["r"], name="range"),
+             h.make_node("Cast", ["r"], ["rf"], name="cast", to=T.FLOAT),
+             h.make_node("ReduceSum", ["rf"], ["t"], name="sum", keepdims=0),
+             h.make_node("Add", ["t", "x"], ["y"], name="add")]
+    return model(nodes, [vi("x", T.FLOAT, [])], [vi("y", T.FLOAT, [])],
+                 [i64("s", 0), i64("l", BIG), i64("d", 1)])
 
 
 def case_topk_k_large(out):

@@ -57,9 +57,9 @@
  *          one destroy of a context of one thread (LeakSanitizer reports
  *          it); fuzz passes one valid descriptor as a broken one.
  *   -S     stress: every thread runs on ONE shared context, which the ABI
- *          forbids (a context is not reentrant). Only to show that a
- *          ThreadSanitizer build reports the races this causes; without
- *          one it may give wrong outputs or hang.
+ *          forbids (a context is not reentrant): to show that run refuses
+ *          a context already running on another thread (errors, never a
+ *          wrong output or a race).
  *
  * Inputs: floats uniform in [-1, 1), integers in [0, I), bools 0 or 1, all
  * from a splitmix64 stream seeded by (set, input): the same in every run.
