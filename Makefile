@@ -4,6 +4,7 @@
 #   make build     configure (once) and build with ninja into build/
 #   make check     build and run every test (lit + FileCheck + GoogleTest)
 #   make example   build, then run the bundled example
+#   make fuzz      long libFuzzer runs (FUZZ_SECONDS=600 per harness)
 #   make docs      refresh docs/dialects from TableGen
 
 BUILD     ?= build
@@ -61,13 +62,25 @@ NODE_TESTS := $(PYTHON) test/onnx-backend/run_node_tests.py \
 # lit's summary, then one plain `check: N passed, M failed` line; the Python
 # package's pytest suite (on the build tree's package); then the
 # allow-listed ONNX node tests (any failure fails the check).
+# The node tests are fetched first: test/fuzz seeds its fuzzer with them.
 check: build
+	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
 	set -o pipefail; ninja -C $(BUILD) check-switchyard 2>&1 | \
 	  $(PYTHON) scripts/lit_summary.py
 	PYTHONPATH=$(BUILD)/python_packages $(PYTHON) -m pytest -q -p no:cacheprovider \
 	  python-bindings/tests
-	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
 	$(NODE_TESTS) --allowlist test/onnx-backend/allowlist.txt
+
+# Long libFuzzer runs (test/fuzz/README.md): FUZZ_SECONDS per harness (default
+# 600), with FUZZ_JOBS parallel jobs, corpora kept in $(BUILD)/fuzz/ across
+# runs; findings land there as crash-* files.
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 1
+.PHONY: fuzz
+fuzz: build
+	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
+	$(PYTHON) test/fuzz/run_fuzzers.py --build $(BUILD) --seconds $(FUZZ_SECONDS) \
+	  --jobs $(FUZZ_JOBS)
 
 # Every ONNX node test, a report by category (never fails on test failures);
 # refresh the lists with `$(NODE_TESTS) --all --write-lists`.

@@ -137,6 +137,7 @@ FailureOr<Types> inferReshape(const NodeView &node) {
   bool allowZero = node.opset() >= 14 && node.intAttr("allowzero", 0) != 0;
   SmallVector<int64_t> out;
   int64_t inferAt = -1, known = 1;
+  bool overflow = false, empty = false;
   for (auto [i, d] : llvm::enumerate(*target)) {
     if (d == 0 && !allowZero) {
       if (static_cast<int64_t>(i) >= in.getRank()) {
@@ -156,8 +157,16 @@ FailureOr<Types> inferReshape(const NodeView &node) {
       return failure();
     }
     out.push_back(d);
-    if (d != -1 && !ShapedType::isDynamic(d))
-      known *= d;
+    if (d != -1 && !ShapedType::isDynamic(d)) {
+      empty |= d == 0;
+      overflow |= llvm::MulOverflow(known, d, known);
+    }
+  }
+  if (empty) {
+    known = 0;
+  } else if (overflow) {
+    node.emitError() << "the shape's dimensions multiply past int64";
+    return failure();
   }
   bool outStatic = llvm::none_of(out, [&](int64_t d) {
     return d != -1 && ShapedType::isDynamic(d);

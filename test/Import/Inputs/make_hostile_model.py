@@ -1119,13 +1119,13 @@ def raw_many_nodes(out):
     return model(nodes, [vi("x", T.FLOAT, [2])], [vi("y", T.FLOAT, [2])]).SerializeToString()
 
 
-def main():
-    if sys.argv[1:] == ["--list"]:
-        names = [k[5:] for k in globals() if k.startswith("case_")]
-        names += [k[4:] for k in globals() if k.startswith("raw_")]
-        print("\n".join(names))
-        return
-    name, out = sys.argv[1], sys.argv[2]
+def list_cases():
+    return ([k[5:] for k in globals() if k.startswith("case_")] +
+            [k[4:] for k in globals() if k.startswith("raw_")])
+
+
+def write_case(name, out):
+    """Writes case `name` to `out` (and its side files next to it)."""
     folder = os.path.dirname(os.path.abspath(out))
     os.makedirs(folder, exist_ok=True)
     out = os.path.join(folder, os.path.basename(out))
@@ -1136,6 +1136,13 @@ def main():
         data = m if isinstance(m, bytes) else m.SerializeToString()
     with open(out, "wb") as f:
         f.write(data)
+
+
+def main():
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(list_cases()))
+        return
+    write_case(sys.argv[1], sys.argv[2])
 
 
 if __name__ == "__main__":
