@@ -5,6 +5,7 @@
 #   make check     build and run every test (lit + FileCheck + GoogleTest)
 #   make example   build, then run the bundled example
 #   make fuzz      long libFuzzer runs (FUZZ_SECONDS=600 per harness)
+#   make check-asan  everything rebuilt with ASan + UBSan in build-asan/, tested
 #   make docs      refresh docs/dialects from TableGen
 
 BUILD     ?= build
@@ -88,6 +89,30 @@ fuzz: build
 node-tests: build
 	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(BUILD)
 	$(NODE_TESTS) --all
+
+# ASan + UBSan build of everything of ours (compiler, tools, the runtime that
+# generated libraries carry) in $(ASAN_BUILD)/, and the lit suite and the
+# ONNX node tests on it. The Python package is left out: python3 itself is
+# not instrumented. Tests that need an uninstrumented host (valgrind, TSan,
+# ctypes) are UNSUPPORTED there (lit feature sanitized-build).
+ASAN_BUILD ?= build-asan
+.PHONY: check-asan
+check-asan: deps
+	cmake -G Ninja -S . -B $(ASAN_BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
+	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
+	  -DLLVM_EXTERNAL_LIT=$(LLVM_DIR)/bin/lit \
+	  -DPython3_EXECUTABLE=$$(command -v $(PYTHON)) \
+	  -DSWITCHYARD_SANITIZE=address,undefined -DSWITCHYARD_ENABLE_PYTHON=OFF
+	ninja -C $(ASAN_BUILD)
+	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(ASAN_BUILD)
+	set -o pipefail; ninja -C $(ASAN_BUILD) check-switchyard 2>&1 | \
+	  $(PYTHON) scripts/lit_summary.py
+	ASAN_OPTIONS=detect_leaks=0 $(PYTHON) test/onnx-backend/run_node_tests.py \
+	  --data $(ASAN_BUILD)/onnx-node-tests/node --bin $(ASAN_BUILD)/bin \
+	  --allowlist test/onnx-backend/allowlist.txt
 
 example: build
 	@PYTHON=$(PYTHON) sh examples/run-example.sh $(BUILD)

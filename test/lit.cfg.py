@@ -35,3 +35,19 @@ llvm_config.with_environment(
     "PYTHONPATH", os.path.join(config.switchyard_src_root, "test", "e2e", "lib"),
     append_path=True)
 llvm_config.with_environment("SWITCHYARD_BIN", config.switchyard_tools_dir)
+
+# A SWITCHYARD_SANITIZE build (`make check-asan`): the tools and the runtime
+# linked into generated libraries are instrumented, so every program that
+# loads a generated library must be too (%host_sanitize in the tests that
+# build one), and programs that cannot be (valgrind, ThreadSanitizer, plain
+# Python with ctypes) are marked UNSUPPORTED by the feature.
+sanitize = getattr(config, "switchyard_sanitize", "")
+if sanitize:
+    config.available_features.add("sanitized-build")
+    config.substitutions.append(("%host_sanitize", f"-fsanitize={sanitize}"))
+    # The out-of-memory test asks malloc for 8 TiB: that is a NULL, not an
+    # abort; the compiler's process-lifetime caches are not leaks to fail on.
+    config.environment["ASAN_OPTIONS"] = "allocator_may_return_null=1:detect_leaks=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+else:
+    config.substitutions.append(("%host_sanitize", ""))

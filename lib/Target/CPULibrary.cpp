@@ -363,10 +363,15 @@ LogicalResult linkSharedLibrary(StringRef objectPath, StringRef outputPath,
       options.runtimeArchive,
       // Calls inside the library bind to its own definitions, so several
       // generated libraries coexist in one process.
-      "-Bsymbolic", "--no-undefined", "-z", "noexecstack", "-z", "relro",
+      "-Bsymbolic", "-z", "noexecstack", "-z", "relro",
       "-z", "now", "--hash-style=gnu", "--build-id",
       "-L/usr/lib/x86_64-linux-gnu", "-L/lib/x86_64-linux-gnu",
       "--as-needed", "-lm", "-lc"};
+#ifndef SWITCHYARD_SANITIZED
+  // Every symbol resolved here. (A sanitizer build's runtime archive calls
+  // the sanitizer runtime, which the host program provides.)
+  args.push_back("--no-undefined");
+#endif
   // Soft-float helpers (half/bfloat conversions) the backend may call.
   const char *libgcc = "/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a";
   if (llvm::sys::fs::exists(libgcc))
