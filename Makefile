@@ -42,14 +42,17 @@ deps-pip:
 	  { echo "deps: installing Python packages from requirements.txt"; \
 	    $(PYTHON) -m pip install -q -r requirements.txt; }
 
-$(BUILD)/build.ninja:
-	cmake -G Ninja -S . -B $(BUILD) \
+# The configure line of both builds; `-B DIR` and extra options follow.
+CONFIGURE := cmake -G Ninja -S . \
 	  -DCMAKE_BUILD_TYPE=Release \
 	  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
 	  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
 	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
 	  -DLLVM_EXTERNAL_LIT=$(LLVM_DIR)/bin/lit \
 	  -DPython3_EXECUTABLE=$$(command -v $(PYTHON))
+
+$(BUILD)/build.ninja:
+	$(CONFIGURE) -B $(BUILD)
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -98,13 +101,7 @@ node-tests: build
 ASAN_BUILD ?= build-asan
 .PHONY: check-asan
 check-asan: deps
-	cmake -G Ninja -S . -B $(ASAN_BUILD) \
-	  -DCMAKE_BUILD_TYPE=Release \
-	  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
-	  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
-	  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
-	  -DLLVM_EXTERNAL_LIT=$(LLVM_DIR)/bin/lit \
-	  -DPython3_EXECUTABLE=$$(command -v $(PYTHON)) \
+	$(CONFIGURE) -B $(ASAN_BUILD) \
 	  -DSWITCHYARD_SANITIZE=address,undefined -DSWITCHYARD_ENABLE_PYTHON=OFF
 	ninja -C $(ASAN_BUILD)
 	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(ASAN_BUILD)
