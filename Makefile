@@ -107,7 +107,7 @@ check-asan: deps
 	@$(PYTHON) scripts/fetch_onnx_node_tests.py --build $(ASAN_BUILD)
 	set -o pipefail; ninja -C $(ASAN_BUILD) check-switchyard 2>&1 | \
 	  $(PYTHON) scripts/lit_summary.py
-	ASAN_OPTIONS=detect_leaks=0 $(PYTHON) test/onnx-backend/run_node_tests.py \
+	ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 $(PYTHON) test/onnx-backend/run_node_tests.py \
 	  --data $(ASAN_BUILD)/onnx-node-tests/node --bin $(ASAN_BUILD)/bin \
 	  --allowlist test/onnx-backend/allowlist.txt
 

@@ -445,6 +445,10 @@ FailureOr<Types> inferSplit(const NodeView &node) {
   RankedTensorType in = node.requireInput(0);
   if (!in)
     return failure();
+  if (in.getRank() == 0) {
+    node.emitError() << "the input is a scalar; Split needs rank >= 1";
+    return failure();
+  }
   auto axis =
       normalizeAxis(node, node.intAttr("axis", 0), in.getRank(), "axis");
   if (failed(axis))
