@@ -166,9 +166,11 @@ SY_VECTOR_CLONES static void poolPlane(const int64_t *l, const float *src, int64
 static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
   const pyramid_job *job = (const pyramid_job *)env;
   size_t bytes = (size_t)(job->max_w + job->max_padded) * sizeof(float) +
-                 (size_t)(3 * job->max_ow + 2) * sizeof(int64_t);
+                 (size_t)(3 * job->max_ow) * sizeof(int64_t);
   void *owned;
-  float *scratch = (float *)sy_rt_scratch_or_alloc(bytes, &owned);
+  /* The int64 column windows first: after an odd number of floats they
+   * would be misaligned (UBSan, make check-asan). */
+  int64_t *scratch = (int64_t *)sy_rt_scratch_or_alloc(bytes, &owned);
   if (!scratch)
     return;
   for (int64_t p = p0; p < p1; ++p) {
@@ -183,8 +185,9 @@ static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
         sw = job->w;
       }
       float *dst = job->outputs[i] + p * oh * ow;
-      float *rows = scratch, *padded = rows + job->max_w;
-      int64_t *cols = (int64_t *)(padded + job->max_padded);
+      int64_t *cols = scratch;
+      float *rows = (float *)(cols + 3 * job->max_ow);
+      float *padded = rows + job->max_w;
       poolPlane(l, src, sh, sw, dst, rows, padded, cols);
       src = dst;
       sh = oh;
