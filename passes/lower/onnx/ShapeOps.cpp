@@ -963,7 +963,7 @@ FailureOr<Types> inferPad(const NodeView &node) {
         continue;
       __int128 size = (__int128)in.getDimSize(d) + (*params)->begin[d] +
                       (*params)->end[d];
-      if (size > INT64_MAX) {
+      if (size > INT64_MAX || size < INT64_MIN) {
         node.emitError() << "pads " << (*params)->begin[d] << " + "
                          << (*params)->end[d] << " around dimension " << d
                          << " overflow int64";

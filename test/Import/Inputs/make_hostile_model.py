@@ -561,6 +561,12 @@ def case_pad_overflow(out):
                  extra=["p"])
 
 
+def case_pad_negative_wrap(out):
+    """pads of -2^63 on both sides: 3 - 2^64 wraps back to 3 in int64."""
+    return unary("Pad", [2, 3], None, [i64("p", [0, -(1 << 63), 0, -(1 << 63)])],
+                 extra=["p"])
+
+
 def _resize(scales):
     s = f32("scales", scales)
     return unary("Resize", [1, 1, 4, 4], None, [s], extra=["", "scales"])
