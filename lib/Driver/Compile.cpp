@@ -256,19 +256,7 @@ int Compilation::run() {
     return 1;
   if (emit == EmitKind::Linalg)
     return writeText(outPath, printModule);
-  // The ABI carries the names now; LLVM translation has no use for them.
-  // Inputs are the caller's buffers (the Python package passes numpy arrays
-  // without a copy): bufferization must never write into them.
-  module->walk([&](mlir::func::FuncOp fn) {
-    fn.setAllArgAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
-    fn.setAllResultAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
-    if (fn.isExternal())
-      return;
-    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
-      if (llvm::isa<mlir::TensorType>(fn.getArgument(i).getType()))
-        fn.setArgAttr(i, mlir::bufferization::BufferizationDialect::kWritableAttrName,
-                      mlir::BoolAttr::get(context.get(), false));
-  });
+  prepareForBufferization(*module);
   if (failed(runPipeline(*module, buildCPUCodegenPipeline)))
     return 1;
 
@@ -308,6 +296,22 @@ int Compilation::run() {
     return fail("runtime archive not found at " + libOptions.runtimeArchive +
                 " (set SWITCHYARD_RUNTIME_LIB)");
   return linkLibrary(object, outPath, libOptions, *signature);
+}
+
+void switchyard::prepareForBufferization(mlir::ModuleOp module) {
+  // The ABI carries the names now; LLVM translation has no use for them.
+  // Inputs are the caller's buffers (the Python package passes numpy arrays
+  // without a copy): bufferization must never write into them.
+  module->walk([](mlir::func::FuncOp fn) {
+    fn.setAllArgAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
+    fn.setAllResultAttrs(llvm::ArrayRef<mlir::DictionaryAttr>{});
+    if (fn.isExternal())
+      return;
+    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
+      if (llvm::isa<mlir::TensorType>(fn.getArgument(i).getType()))
+        fn.setArgAttr(i, mlir::bufferization::BufferizationDialect::kWritableAttrName,
+                      mlir::BoolAttr::get(fn.getContext(), false));
+  });
 }
 
 void switchyard::registerCompilerPasses() {

@@ -250,11 +250,6 @@ FailureOr<Type> Importer::convertType(const ::onnx::TypeProto &type,
     }
     return Type(UnrankedTensorType::get(elt));
   }
-  if (tensor.shape().dim_size() > static_cast<int>(kMaxRank)) {
-    error() << what << " has rank " << tensor.shape().dim_size()
-            << "; at most " << kMaxRank << " is supported";
-    return failure();
-  }
   SmallVector<int64_t> shape;
   for (const auto &[axis, dim] : llvm::enumerate(tensor.shape().dim())) {
     if (dim.has_dim_value() && dim.dim_value() < 0 && requireShape) {

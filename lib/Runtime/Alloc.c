@@ -4,8 +4,9 @@
  * functions of MLIR's finalize-memref-to-llvm (use-generic-functions), which
  * land here. Shapes are static, but a model may still ask for more than the
  * machine has, and generated code cannot test for NULL: so a failed
- * allocation during sy_rt_run records the error, frees what this run still
- * holds and jumps back to sy_rt_run, which returns SY_ERROR_OUT_OF_MEMORY.
+ * allocation during sy_rt_run records the error and jumps back to
+ * sy_rt_run, which frees what the run still holds and returns
+ * SY_ERROR_OUT_OF_MEMORY.
  * Every block carries a header linking it into its run's list; the list is
  * empty again when a run ends normally (the deallocation pipeline frees
  * each buffer after its last use).
@@ -16,11 +17,9 @@
 #include <setjmp.h>
 #include <stdlib.h>
 
-/* 32 bytes: the pointer handed out keeps malloc's 16-byte alignment. */
+/* 16 bytes: the pointer handed out keeps malloc's 16-byte alignment. */
 typedef struct sy_rt_block {
   struct sy_rt_block *prev, *next;
-  size_t size;
-  size_t pad;
 } sy_rt_block;
 
 _Static_assert(sizeof(sy_rt_block) % 16 == 0, "header breaks alignment");
@@ -43,10 +42,8 @@ _mlir_memref_to_llvm_alloc(size_t size) {
                      "run: out of memory allocating an intermediate tensor "
                      "of %zu bytes",
                      size);
-    sy_rt_free_run_blocks(ctx);
-    longjmp(ctx->run_abort, 1);
+    longjmp(ctx->run_abort, 1); /* sy_rt_run frees the run's blocks */
   }
-  b->size = size;
   b->prev = NULL;
   b->next = ctx ? ctx->run_blocks : NULL;
   if (ctx) {

@@ -18,8 +18,6 @@
 #include "switchyard/InitAll.h"
 #include "switchyard/Pipelines.h"
 
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -85,15 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!runPipeline(*module, switchyard::buildRaiseToSyPipeline) ||
       !runPipeline(*module, switchyard::buildLowerToLinalgPipeline))
     return 0;
-  // As compileModel: inputs are the caller's, never written.
-  module->walk([&](func::FuncOp fn) {
-    if (fn.isExternal())
-      return;
-    for (unsigned i = 0, e = fn.getNumArguments(); i < e; ++i)
-      if (isa<TensorType>(fn.getArgument(i).getType()))
-        fn.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
-                      BoolAttr::get(&context, false));
-  });
+  switchyard::prepareForBufferization(*module);
   runPipeline(*module, switchyard::buildCPUCodegenPipeline);
   return 0;
 }

@@ -9,6 +9,7 @@
 #ifndef SWITCHYARD_DRIVER_COMPILE_H
 #define SWITCHYARD_DRIVER_COMPILE_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
@@ -50,6 +51,12 @@ struct CompileOptions {
 /// calls it; a tool calls it before parsing its command line, so that
 /// --mlir-print-ir-after=PASS can name any pass.
 void registerCompilerPasses();
+
+/// Readies an imported, lowered-to-linalg module for the CPU codegen
+/// pipeline: drops the ONNX names from function arguments and results (the
+/// ABI carries them) and marks tensor arguments non-writable, so that
+/// bufferization never writes into a caller's input buffer.
+void prepareForBufferization(mlir::ModuleOp module);
 
 /// Compiles one model as `switchyard-compile` does. Diagnostics go to `errs`
 /// as `model.onnx: node 'X' (Op, opset N): message` lines, tool-level

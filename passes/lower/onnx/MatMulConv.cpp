@@ -797,17 +797,19 @@ FailureOr<ConvGeom> convGeometry(const NodeView &node, ArrayRef<int64_t> x,
     return true;
   };
   for (size_t i = 0; i < r; ++i) {
-    int64_t in = x[2 + i], k = g.kernel[i], s = g.strides[i];
-    if (!ShapedType::isDynamic(k) &&
-        overflows(i, (__int128)(k - 1) * g.dilations[i] + 1, "dilated kernel"))
-      return failure();
+    int64_t in = x[2 + i], k = g.kernel[i], s = g.strides[i], dk = kDyn;
+    if (!ShapedType::isDynamic(k)) {
+      __int128 dilated = (__int128)(k - 1) * g.dilations[i] + 1;
+      if (overflows(i, dilated, "dilated kernel"))
+        return failure();
+      dk = static_cast<int64_t>(dilated);
+    }
     if (!ShapedType::isDynamic(in) &&
         (overflows(i, (__int128)in + g.padBegin[i] + g.padEnd[i],
                    "padded input") ||
          (same && overflows(i, (__int128)in + s, "input rounded up to the "
                                                   "stride"))))
       return failure();
-    int64_t dk = ShapedType::isDynamic(k) ? kDyn : (k - 1) * g.dilations[i] + 1;
     bool known = !ShapedType::isDynamic(in) && !ShapedType::isDynamic(dk);
     if (known && transposed &&
         overflows(i, (__int128)s * (in - 1) + outputPadding[i] + dk,
