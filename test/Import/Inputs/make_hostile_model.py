@@ -983,6 +983,15 @@ def _fresh_fifo(out):
     os.mkfifo(fifo)
 
 
+def _without_key(m, key):
+    """`m` with the external-data entries named `key` removed."""
+    t = m.graph.initializer[0]
+    kept = [e for e in t.external_data if e.key != key]
+    del t.external_data[:]
+    t.external_data.extend(kept)
+    return m
+
+
 def case_ext_fifo(out):
     _fresh_fifo(out)
     return _external(out, "fifo", length=None)
@@ -990,12 +999,7 @@ def case_ext_fifo(out):
 
 def case_ext_fifo_nolength(out):
     _fresh_fifo(out)
-    m = _external(out, "fifo")
-    t = m.graph.initializer[0]
-    kept = [e for e in t.external_data if e.key != "length"]
-    del t.external_data[:]
-    t.external_data.extend(kept)
-    return m
+    return _without_key(_external(out, "fifo"), "length")
 
 
 def case_ext_dev_zero_inside(out):
@@ -1042,12 +1046,7 @@ def case_ext_giant_tensor(out):
 
 
 def case_ext_no_location_key(out):
-    m = _external(out, "w.bin")
-    t = m.graph.initializer[0]
-    kept = [e for e in t.external_data if e.key != "location"]
-    del t.external_data[:]
-    t.external_data.extend(kept)
-    return m
+    return _without_key(_external(out, "w.bin"), "location")
 
 
 def case_ext_duplicate_location(out):
