@@ -116,6 +116,7 @@ example: build
 
 docs: build
 	ninja -C $(BUILD) switchyard-docs
+	$(PYTHON) scripts/gen_onnx_schemas.py > passes/lower/onnx/OnnxSchemas.inc
 
 clean:
 	rm -rf $(BUILD)

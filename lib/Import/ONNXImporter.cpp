@@ -24,6 +24,7 @@
 
 #include "dialects/onnx/ONNXOps.h"
 #include "passes/lower/onnx/OpRegistry.h"
+#include "passes/lower/onnx/SchemaCheck.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -687,6 +688,11 @@ LogicalResult Importer::importNode(const ::onnx::NodeProto &node,
   }
   NamedAttrList attrs;
   for (const auto &a : node.attribute()) {
+    if (attrs.get(a.name())) {
+      error(loc) << describe << ": attribute '" << a.name()
+                 << "' is given twice";
+      return failure();
+    }
     auto attr = convertAttribute(a, loc, describe);
     if (failed(attr))
       return failure();
@@ -707,6 +713,8 @@ LogicalResult Importer::importNode(const ::onnx::NodeProto &node,
   }
   NodeView view(node.op_type(), domain, opset, attrDict, inputs,
                 node.output_size(), name, loc);
+  if (failed(syonnx::checkAgainstOnnxSchema(view)))
+    return failure();
   auto types = entry->infer(view);
   if (failed(types))
     return failure();

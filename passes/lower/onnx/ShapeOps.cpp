@@ -579,11 +579,15 @@ FailureOr<std::optional<SliceParams>> sliceParams(const NodeView &node,
     node.emitError() << "starts, ends, axes and steps differ in length";
     return failure();
   }
-  for (int64_t &a : p.axes) {
+  for (auto [i, a] : llvm::enumerate(p.axes)) {
     auto axis = normalizeAxis(node, a, rank, "axis");
     if (failed(axis))
       return failure();
     a = *axis;
+    if (llvm::is_contained(ArrayRef(p.axes).take_front(i), a)) {
+      node.emitError() << "axis " << a << " is sliced twice";
+      return failure();
+    }
   }
   for (int64_t s : p.steps)
     if (s == 0) {
@@ -775,8 +779,14 @@ FailureOr<Types> inferConstantOfShape(const NodeView &node) {
   if (!node.requireInput(0))
     return failure();
   Type elt = Float32Type::get(node.context());
-  if (auto value = node.attrs().getAs<DenseElementsAttr>("value"))
+  if (auto value = node.attrs().getAs<DenseElementsAttr>("value")) {
+    if (value.getNumElements() != 1) {
+      node.emitError() << "attribute 'value' must hold one element, it holds "
+                       << value.getNumElements();
+      return failure();
+    }
     elt = value.getElementType();
+  }
   std::optional<SmallVector<int64_t>> shape = node.constantInts(0);
   if (!shape) {
     RankedTensorType st = node.inputType(0);

@@ -14,9 +14,7 @@ their fix can get a test:
 
   slow:      many_nodes (minutes in FuseElementwise)
   wrong message: ext_dot
-  accepted:  transpose_perm_string, softmax_axis_float, unknown_attribute,
-             constantofshape_value_shape, slice_axes_repeat, relu_int_input,
-             upsample_deprecated, ext_nul_hidden
+  accepted:  ext_nul_hidden
   by design: gather_*_oob* (out-of-range indices clamp at run time, as
              docs/security.md says); *_giant shapes under 128 TiB compile
              (the library's caller owns the memory)
@@ -424,6 +422,23 @@ def case_depthtospace_not_divisible(out):
 def case_unknown_attribute(out):
     """Softmax with an attribute it does not have."""
     return unary("Softmax", [2, 3], None, frobnicate=3)
+
+
+def case_attribute_twice(out):
+    """Transpose with perm given twice, [1, 0] then [0, 1]: which one wins
+    would be up to the reader."""
+    m = unary("Transpose", [2, 3], None, perm=[1, 0])
+    m.graph.node[0].attribute.append(h.make_attribute("perm", [0, 1]))
+    return m
+
+
+def case_cast_saturate_opset19(out):
+    """Not hostile: Cast-19's saturate attribute, newer than libonnx 1.12's
+    schemas, must import (the schema table knows opsets past 17)."""
+    nodes = [h.make_node("Cast", ["x"], ["y"], name="cast", to=T.FLOAT16,
+                         saturate=1)]
+    return model(nodes, [vi("x", T.FLOAT, [2])], [vi("y", T.FLOAT16, [2])],
+                 opset=19)
 
 
 def case_transpose_perm_repeat(out):
