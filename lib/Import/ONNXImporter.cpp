@@ -296,6 +296,16 @@ Importer::readExternalData(const ::onnx::TensorProto &t, Location loc,
     error(loc) << what << ": external data has no location";
     return failure();
   }
+  // C file APIs would stop at a NUL and open another file than the name says.
+  if (location.find('\0') != std::string::npos) {
+    auto diag = error(loc);
+    diag << what << ": external data location '";
+    std::string escaped;
+    llvm::raw_string_ostream os(escaped);
+    llvm::printEscapedString(location, os);
+    diag << escaped << "' holds a NUL byte; refused";
+    return failure();
+  }
   // Only files inside the model's folder: no absolute paths, no '..', no
   // symlink that resolves outside it.
   if (llvm::sys::path::is_absolute(location) ||
@@ -317,6 +327,15 @@ Importer::readExternalData(const ::onnx::TensorProto &t, Location loc,
       llvm::sys::fs::real_path(file, realFile)) {
     error(loc) << what << ": cannot open external data file '" << location
                << "'";
+    return failure();
+  }
+  // Directories ('.', 'weights'), FIFOs and devices are refused before
+  // anything is read from them.
+  llvm::sys::fs::file_status status;
+  if (llvm::sys::fs::status(realFile, status) ||
+      !llvm::sys::fs::is_regular_file(status)) {
+    error(loc) << what << ": external data location '" << location
+               << "' is not a regular file";
     return failure();
   }
   if (!StringRef(realFile).starts_with((realDir + "/").str())) {

@@ -13,8 +13,6 @@ ones among them are compared with onnxruntime elsewhere
 their fix can get a test:
 
   slow:      many_nodes (minutes in FuseElementwise)
-  wrong message: ext_dot
-  accepted:  ext_nul_hidden
   by design: gather_*_oob* (out-of-range indices clamp at run time, as
              docs/security.md says); *_giant shapes under 128 TiB compile
              (the library's caller owns the memory)
