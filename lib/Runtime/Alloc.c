@@ -68,6 +68,14 @@ __attribute__((visibility("hidden"))) void _mlir_memref_to_llvm_free(void *ptr) 
   free(b);
 }
 
+void sy_rt_kernel_out_of_memory(size_t bytes) {
+  sy_context *ctx = sy_rt_run_context;
+  size_t none = 0;
+  if (ctx) /* the first failure is the one reported */
+    atomic_compare_exchange_strong(&ctx->kernel_oom_bytes, &none,
+                                   bytes ? bytes : 1);
+}
+
 void sy_rt_free_run_blocks(sy_context *ctx) {
   sy_rt_block *b = ctx->run_blocks;
   while (b) {

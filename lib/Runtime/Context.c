@@ -277,19 +277,31 @@ static int runChecked(sy_context *ctx, const sy_tensor *inputs,
   if (rc)
     return rc;
 
-  sy_context *outer = sy_rt_current_context;
+  sy_context *outer = sy_rt_current_context, *outerRun = sy_rt_run_context;
   sy_rt_scratch_slot *outerScratch = sy_rt_thread_scratch;
-  sy_rt_current_context = ctx;
+  sy_rt_current_context = sy_rt_run_context = ctx;
   sy_rt_thread_scratch = &ctx->pool.scratch[0];
+  atomic_store(&ctx->kernel_oom_bytes, 0);
   int32_t status = 0;
   int aborted = setjmp(ctx->run_abort);
   if (!aborted)
     status = callModelEntry(ctx);
   sy_rt_free_run_blocks(ctx); /* none after a normal run */
   sy_rt_current_context = outer;
+  sy_rt_run_context = outerRun;
   sy_rt_thread_scratch = outerScratch;
   if (aborted) /* Alloc.c wrote the message */
     return SY_ERROR_OUT_OF_MEMORY;
+  size_t kernelBytes = atomic_load(&ctx->kernel_oom_bytes);
+  if (kernelBytes) {
+    sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
+    ctx->error[0] = '\0';
+    sy_rt_str_printf(&s,
+                     "run: out of memory allocating %zu bytes of kernel "
+                     "working memory",
+                     kernelBytes);
+    return SY_ERROR_OUT_OF_MEMORY;
+  }
   if (status != 0) {
     sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
     ctx->error[0] = '\0';

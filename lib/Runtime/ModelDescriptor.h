@@ -82,6 +82,13 @@ void *sy_rt_scratch(size_t bytes);
  * exhausted. */
 void *sy_rt_scratch_or_alloc(size_t bytes, void **owned);
 
+/* A kernel could not allocate `bytes` of working memory and gives up on its
+ * work: the run then fails with SY_ERROR_OUT_OF_MEMORY once the model
+ * returns, instead of returning outputs the kernel never wrote. Callable
+ * from any thread of the run, chunks of sy_rt_parallel_for included; does
+ * nothing outside a run. */
+void sy_rt_kernel_out_of_memory(size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,6 +104,9 @@ struct sy_context {
   atomic_int run_active;
   struct sy_rt_block *run_blocks;
   jmp_buf run_abort;
+  /* The first failed kernel allocation of the run, in bytes (0: none);
+   * kernels may fail on worker threads, where nothing can jump. */
+  atomic_size_t kernel_oom_bytes;
 };
 
 /* Frees every intermediate block `ctx`'s run still holds (Alloc.c). */
@@ -113,6 +116,11 @@ void sy_rt_free_run_blocks(sy_context *ctx);
  * NULL inside a chunk of sy_rt_parallel_for, which makes nested calls
  * serial). */
 extern _Thread_local sy_context *sy_rt_current_context;
+
+/* The context whose run this thread works for, inside chunks too (where
+ * sy_rt_current_context is NULL): where sy_rt_kernel_out_of_memory records
+ * the failure. */
+extern _Thread_local sy_context *sy_rt_run_context;
 
 /*===--------------------------------------------------------------------===*
  * String building (Strings.c)

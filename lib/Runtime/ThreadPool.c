@@ -16,11 +16,13 @@
 #include "lib/Runtime/RuntimeInternal.h"
 
 #include <errno.h>
+#include <stddef.h> /* offsetof */
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h> /* getpid */
 
 _Thread_local sy_context *sy_rt_current_context;
+_Thread_local sy_context *sy_rt_run_context;
 _Thread_local sy_rt_scratch_slot *sy_rt_thread_scratch;
 
 /* More chunks than threads balance uneven work; this many per thread. */
@@ -99,7 +101,11 @@ static void *workerMain(void *arg) {
     ++pool->active;
     pthread_mutex_unlock(&pool->mu);
 
+    /* Every pool is the `pool` member of a context. */
+    sy_rt_run_context =
+        (sy_context *)((char *)pool - offsetof(sy_context, pool));
     runChunks(pool, fn, env, n, num_chunks);
+    sy_rt_run_context = NULL;
 
     pthread_mutex_lock(&pool->mu);
     if (--pool->active == 0)

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Runtime/ModelDescriptor.h"
+#include "lib/Runtime/ukernels/ukernels.h"
 
 #include <gtest/gtest.h>
 
@@ -299,6 +300,72 @@ void runWithContext(int32_t threads, const std::function<void()> &body) {
   EXPECT_EQ(sy_rt_run(ctx, in, 2, out, 2), SY_OK) << sy_rt_last_error(ctx);
   gEntryHook = nullptr;
   sy_rt_destroy(ctx);
+}
+
+/// Runs `body` as the entry on a fresh context of `threads` threads and
+/// returns sy_rt_run's status; `message` gets the context's error.
+int runStatus(int32_t threads, const std::function<void()> &body,
+              std::string &message) {
+  sy_context *ctx = nullptr;
+  EXPECT_EQ(sy_rt_create(&ctx, threads), SY_OK);
+  float x[6] = {}, y[6] = {};
+  int64_t shape[2] = {2, 3}, len[1] = {0};
+  sy_tensor in[2] = {{x, shape, 2, SY_DTYPE_F32}, {x, len, 1, SY_DTYPE_I64}};
+  sy_tensor out[2] = {{y, shape, 2, SY_DTYPE_F32}, {y, len, 1, SY_DTYPE_I64}};
+  gEntryHook = [&](void *const *, void *const *, const int64_t *) {
+    body();
+    return 0;
+  };
+  int rc = sy_rt_run(ctx, in, 2, out, 2);
+  message = sy_rt_last_error(ctx);
+  // The failure belongs to that run only: the next one succeeds.
+  gEntryHook = nullptr;
+  EXPECT_EQ(sy_rt_run(ctx, in, 2, out, 2), SY_OK) << sy_rt_last_error(ctx);
+  sy_rt_destroy(ctx);
+  return rc;
+}
+
+/// Every chunk fails: on 4 threads some run on workers, and the first
+/// report is the one kept.
+void reportInChunk(void *, int64_t, int64_t) {
+  sy_rt_kernel_out_of_memory(4096);
+}
+
+TEST(KernelOutOfMemory, FailsTheRunFromAnyThread) {
+  std::string message;
+  // On the thread that called run.
+  EXPECT_EQ(runStatus(1, [] { sy_rt_kernel_out_of_memory(12345); }, message),
+            SY_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(message, "run: out of memory allocating 12345 bytes of kernel "
+                     "working memory");
+  // In a chunk, which may run on a worker.
+  for (int32_t threads : {1, 4}) {
+    EXPECT_EQ(runStatus(threads,
+                        [] { sy_rt_parallel_for(64, reportInChunk, nullptr); },
+                        message),
+              SY_ERROR_OUT_OF_MEMORY)
+        << "threads=" << threads;
+    EXPECT_EQ(message, "run: out of memory allocating 4096 bytes of kernel "
+                       "working memory");
+  }
+  // Outside a run it does nothing.
+  sy_rt_kernel_out_of_memory(1);
+}
+
+TEST(KernelOutOfMemory, MoEDispatchReportsAFailedAllocation) {
+  // 2^44 experts: the kernel's per-expert counters (16 bytes each, 256 TiB)
+  // cannot be allocated; it used to return with its outputs unwritten and
+  // the run reported success.
+  std::string message;
+  EXPECT_EQ(runStatus(2,
+                      [] {
+                        sy_ukernel_moe_dispatch(1, 1, int64_t(1) << 44, 1, 1,
+                                                0, 0, 0, 0, 0);
+                      },
+                      message),
+            SY_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(message, "run: out of memory allocating 281474976710656 bytes of "
+                     "kernel working memory");
 }
 
 TEST(ParallelFor, CoversEveryIndexOnce) {

@@ -402,8 +402,10 @@ static void attentionItems(void *env, int64_t begin, int64_t end) {
   void *owned;
   float *scratch = (float *)sy_rt_scratch_or_alloc(
       floats * sizeof(float) + rangeBytes, &owned);
-  if (!scratch)
+  if (!scratch) {
+    sy_rt_kernel_out_of_memory(floats * sizeof(float) + rangeBytes);
     return;
+  }
   key_range *r = (key_range *)(scratch + floats);
   for (int64_t item = begin; item < end; ++item) {
     int64_t t = item % j->tilesPerHead, bh = item / j->tilesPerHead;

@@ -171,9 +171,12 @@ static int tempsInit(expert_temps *tt, int64_t e) {
     tt->counts = tt->stackCounts;
     return 1;
   }
-  tt->heap = malloc((size_t)e * (2 * sizeof(float) + sizeof(int64_t)));
-  if (!tt->heap)
+  size_t bytes = (size_t)e * (2 * sizeof(float) + sizeof(int64_t));
+  tt->heap = malloc(bytes);
+  if (!tt->heap) {
+    sy_rt_kernel_out_of_memory(bytes);
     return 0;
+  }
   tt->counts = (int64_t *)tt->heap;
   tt->score = (float *)(tt->counts + e);
   tt->key = tt->score + e;
@@ -459,8 +462,10 @@ void sy_ukernel_grouped_sgemm(int64_t e, int64_t m, int64_t k, int64_t n,
   if (count == 0)
     return;
   group_item *items = malloc((size_t)count * sizeof(group_item));
-  if (!items)
+  if (!items) {
+    sy_rt_kernel_out_of_memory((size_t)count * sizeof(group_item));
     return;
+  }
   int64_t it = 0;
   for (int64_t x = 0; x < e; ++x) {
     groupRows(off, x, first, last, &r0, &r1);

@@ -171,8 +171,10 @@ static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
   /* The int64 column windows first: after an odd number of floats they
    * would be misaligned (UBSan, make check-asan). */
   int64_t *scratch = (int64_t *)sy_rt_scratch_or_alloc(bytes, &owned);
-  if (!scratch)
+  if (!scratch) {
+    sy_rt_kernel_out_of_memory(bytes);
     return;
+  }
   for (int64_t p = p0; p < p1; ++p) {
     const float *src = job->input + p * job->h * job->w;
     int64_t sh = job->h, sw = job->w;
@@ -263,8 +265,10 @@ static void upsamplePlanes(void *env, int64_t p0, int64_t p1) {
   float *tmp = NULL;
   void *owned = NULL;
   /* Only resized inputs need rows (none when every input is copied). */
-  if (bytes && !(tmp = (float *)sy_rt_scratch_or_alloc(bytes, &owned)))
+  if (bytes && !(tmp = (float *)sy_rt_scratch_or_alloc(bytes, &owned))) {
+    sy_rt_kernel_out_of_memory(bytes);
     return;
+  }
   for (int64_t p = p0; p < p1; ++p) {
     int64_t batch = p / job->ctotal, channel = p % job->ctotal;
     /* The input holding this output channel. */
