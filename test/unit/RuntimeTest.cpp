@@ -352,6 +352,16 @@ TEST(KernelOutOfMemory, FailsTheRunFromAnyThread) {
   sy_rt_kernel_out_of_memory(1);
 }
 
+} // namespace
+
+// In `make check-asan`, ASan aborts on an allocation above 1 TiB unless told
+// to return NULL, as malloc does; the test below needs the NULL.
+extern "C" const char *__asan_default_options() {
+  return "allocator_may_return_null=1";
+}
+
+namespace {
+
 TEST(KernelOutOfMemory, MoEDispatchReportsAFailedAllocation) {
   // 2^44 experts: the kernel's per-expert counters (16 bytes each, 256 TiB)
   // cannot be allocated; it used to return with its outputs unwritten and
