@@ -36,12 +36,10 @@ _mlir_memref_to_llvm_alloc(size_t size) {
   if (!b) {
     if (!ctx) /* not inside sy_rt_run: the caller sees NULL */
       return NULL;
-    sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
-    ctx->error[0] = '\0';
-    sy_rt_str_printf(&s,
-                     "run: out of memory allocating an intermediate tensor "
-                     "of %zu bytes",
-                     size);
+    sy_rt_set_error(ctx,
+                    "run: out of memory allocating an intermediate tensor "
+                    "of %zu bytes",
+                    size);
     longjmp(ctx->run_abort, 1); /* sy_rt_run frees the run's blocks */
   }
   b->prev = NULL;

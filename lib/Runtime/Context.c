@@ -115,6 +115,13 @@ const char *sy_rt_last_error(const sy_context *ctx) {
   return ctx ? ctx->error : noContextError;
 }
 
+void sy_rt_set_error(sy_context *ctx, const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  setErrorV(ctx->error, sizeof ctx->error, fmt, args);
+  va_end(args);
+}
+
 __attribute__((format(printf, 2, 3))) static int fail(sy_context *ctx,
                                                       const char *fmt, ...) {
   va_list args;
@@ -294,18 +301,14 @@ static int runChecked(sy_context *ctx, const sy_tensor *inputs,
     return SY_ERROR_OUT_OF_MEMORY;
   size_t kernelBytes = atomic_load(&ctx->kernel_oom_bytes);
   if (kernelBytes) {
-    sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
-    ctx->error[0] = '\0';
-    sy_rt_str_printf(&s,
-                     "run: out of memory allocating %zu bytes of kernel "
-                     "working memory",
-                     kernelBytes);
+    sy_rt_set_error(ctx,
+                    "run: out of memory allocating %zu bytes of kernel "
+                    "working memory",
+                    kernelBytes);
     return SY_ERROR_OUT_OF_MEMORY;
   }
   if (status != 0) {
-    sy_rt_str s = {ctx->error, sizeof ctx->error, 0};
-    ctx->error[0] = '\0';
-    sy_rt_str_printf(&s, "the model failed with status %" PRId32, status);
+    sy_rt_set_error(ctx, "the model failed with status %" PRId32, status);
     return SY_ERROR_INTERNAL;
   }
   return SY_OK;

@@ -109,6 +109,11 @@ struct sy_context {
   atomic_size_t kernel_oom_bytes;
 };
 
+/* Replaces `ctx`'s error message (what last_error returns) with the
+ * formatted text. */
+void sy_rt_set_error(sy_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Frees every intermediate block `ctx`'s run still holds (Alloc.c). */
 void sy_rt_free_run_blocks(sy_context *ctx);
 
