@@ -285,29 +285,8 @@ struct Coverage {
   }
 };
 
-/// Runs `body` as the model's entry on a context of `threads` threads.
-void runWithContext(int32_t threads, const std::function<void()> &body) {
-  sy_context *ctx = nullptr;
-  ASSERT_EQ(sy_rt_create(&ctx, threads), SY_OK);
-  float x[6] = {}, y[6] = {};
-  int64_t shape[2] = {2, 3}, len[1] = {0};
-  sy_tensor in[2] = {{x, shape, 2, SY_DTYPE_F32}, {x, len, 1, SY_DTYPE_I64}};
-  sy_tensor out[2] = {{y, shape, 2, SY_DTYPE_F32}, {y, len, 1, SY_DTYPE_I64}};
-  gEntryHook = [&](void *const *, void *const *, const int64_t *) {
-    body();
-    return 0;
-  };
-  EXPECT_EQ(sy_rt_run(ctx, in, 2, out, 2), SY_OK) << sy_rt_last_error(ctx);
-  gEntryHook = nullptr;
-  sy_rt_destroy(ctx);
-}
-
-/// Runs `body` as the entry on a fresh context of `threads` threads and
-/// returns sy_rt_run's status; `message` gets the context's error.
-int runStatus(int32_t threads, const std::function<void()> &body,
-              std::string &message) {
-  sy_context *ctx = nullptr;
-  EXPECT_EQ(sy_rt_create(&ctx, threads), SY_OK);
+/// Runs `body` as the model's entry on `ctx` and returns sy_rt_run's status.
+int runBody(sy_context *ctx, const std::function<void()> &body) {
   float x[6] = {}, y[6] = {};
   int64_t shape[2] = {2, 3}, len[1] = {0};
   sy_tensor in[2] = {{x, shape, 2, SY_DTYPE_F32}, {x, len, 1, SY_DTYPE_I64}};
@@ -317,10 +296,28 @@ int runStatus(int32_t threads, const std::function<void()> &body,
     return 0;
   };
   int rc = sy_rt_run(ctx, in, 2, out, 2);
+  gEntryHook = nullptr;
+  return rc;
+}
+
+/// Runs `body` as the model's entry on a context of `threads` threads.
+void runWithContext(int32_t threads, const std::function<void()> &body) {
+  sy_context *ctx = nullptr;
+  ASSERT_EQ(sy_rt_create(&ctx, threads), SY_OK);
+  EXPECT_EQ(runBody(ctx, body), SY_OK) << sy_rt_last_error(ctx);
+  sy_rt_destroy(ctx);
+}
+
+/// Runs `body` as the entry on a fresh context of `threads` threads and
+/// returns sy_rt_run's status; `message` gets the context's error.
+int runStatus(int32_t threads, const std::function<void()> &body,
+              std::string &message) {
+  sy_context *ctx = nullptr;
+  EXPECT_EQ(sy_rt_create(&ctx, threads), SY_OK);
+  int rc = runBody(ctx, body);
   message = sy_rt_last_error(ctx);
   // The failure belongs to that run only: the next one succeeds.
-  gEntryHook = nullptr;
-  EXPECT_EQ(sy_rt_run(ctx, in, 2, out, 2), SY_OK) << sy_rt_last_error(ctx);
+  EXPECT_EQ(runBody(ctx, [] {}), SY_OK) << sy_rt_last_error(ctx);
   sy_rt_destroy(ctx);
   return rc;
 }
