@@ -56,42 +56,14 @@ FailureOr<SmallVector<Type>> inferBroadcastTo(const NodeView &node,
   return SmallVector<Type>{RankedTensorType::get(*shape, elt)};
 }
 
-/// Inputs `first`.. must share one element type (ONNX's type constraint T);
-/// the checker is ours to run, as libonnx's refuses new models.
-LogicalResult requireOneElementType(const NodeView &node, unsigned first) {
-  Type want;
-  unsigned wantIndex = first;
-  for (unsigned i = first; i < node.numInputs(); ++i) {
-    RankedTensorType t = node.inputType(i);
-    if (!t)
-      continue;
-    if (!want) {
-      want = t.getElementType();
-      wantIndex = i;
-    } else if (t.getElementType() != want) {
-      node.emitError() << "input " << i << " has element type "
-                       << t.getElementType() << ", input " << wantIndex
-                       << " " << want << "; the op takes one type";
-      return failure();
-    }
-  }
-  return success();
-}
-
+/// The broadcast shape, element type of the first input. Inputs sharing a
+/// type constraint (Add's T; not Pow's T1) were checked to share an element
+/// type against the op's schema (SchemaCheck.cpp) before inference.
 FailureOr<SmallVector<Type>> inferBroadcast(const NodeView &node) {
-  if (failed(requireOneElementType(node, 0)))
-    return failure();
-  return inferBroadcastTo(node, Type());
-}
-
-/// Pow(T, T1): the exponent may have its own type.
-FailureOr<SmallVector<Type>> inferPow(const NodeView &node) {
   return inferBroadcastTo(node, Type());
 }
 
 FailureOr<SmallVector<Type>> inferCompare(const NodeView &node) {
-  if (failed(requireOneElementType(node, 0)))
-    return failure();
   return inferBroadcastTo(node, IntegerType::get(node.context(), 1));
 }
 
@@ -101,8 +73,6 @@ FailureOr<SmallVector<Type>> inferWhere(const NodeView &node) {
     node.emitError() << "input 1 is required";
     return failure();
   }
-  if (failed(requireOneElementType(node, 1)))
-    return failure();
   return inferBroadcastTo(node, node.inputType(1).getElementType());
 }
 
@@ -718,7 +688,7 @@ const OpRow kElementwiseOps[] = {
     {"Sub", 7, inferBroadcast, foldSub, EW(bodySub)},
     {"Mul", 7, inferBroadcast, foldMul, EW(bodyMul)},
     {"Div", 7, inferBroadcast, foldDiv, EW(bodyDiv)},
-    {"Pow", 7, inferPow, nullptr, EW(bodyPow)},
+    {"Pow", 7, inferBroadcast, nullptr, EW(bodyPow)},
     {"Mod", 10, inferBroadcast, foldMod, EW(bodyMod)},
     {"PRelu", 7, inferBroadcast, nullptr, EW(bodyPRelu)},
     // Variadic with broadcasting (since 8).
