@@ -74,9 +74,11 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
   addPipeline(pm, "buffer-deallocation-pipeline,"
                   "convert-bufferization-to-memref");
   // 5. Micro-kernels for the hot contractions, loops for the rest.
-  addPipeline(pm, "sy-lower-matmul-to-ukernel,sy-lower-conv-to-ukernel,"
-                  "func.func(convert-linalg-to-loops),lower-affine,"
-                  "convert-scf-to-cf,canonicalize");
+  addPipeline(pm, std::string("sy-lower-matmul-to-ukernel,"
+                              "sy-lower-conv-to-ukernel{winograd=") +
+                      (options.winograd ? "true" : "false") +
+                      "},func.func(convert-linalg-to-loops),lower-affine,"
+                      "convert-scf-to-cf,canonicalize");
   // 6. LLVM dialect. Memref arguments are static, so bare pointers suffice.
   //    Allocations go to the runtime (lib/Runtime/Alloc.c), which turns an
   //    out-of-memory into an error of sy_rt_run.

@@ -247,6 +247,7 @@ int Compilation::run() {
 
   pipelineOptions.optLevel = options.optLevel;
   pipelineOptions.cpuCores = options.cpuCores;
+  pipelineOptions.winograd = options.winograd;
   if (failed(runPipeline(*module, buildRaiseToSyPipeline)))
     return 1;
   if (emit == EmitKind::Sy)

@@ -9,12 +9,18 @@
 //    zeros), the kernel writes bias + convolution instead of accumulating.
 //    The folded generics (and the padded buffer) are erased.
 // 3. Call sy_ukernel_conv2d_s1(M, C, KH, KW, OH, OW, DH, DW, W, X, H, W,
-//    PT, PL, BIAS, Y, FLAGS) with the operands' addresses.
+//    PT, PL, BIAS, Y, FLAGS) with the operands' addresses; or, for 3x3
+//    filters with unit dilation that are constants (a memref.global) on
+//    enough channels and output tiles, sy_ukernel_conv2d_winograd(M, C, OH,
+//    OW, U, X, H, W, PT, PL, BIAS, Y, FLAGS), with U the filters transformed
+//    here at compile time (winograd.h) into a new global.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/lower/Passes.h"
 #include "passes/lower/UkernelCall.h"
+
+#include "lib/Runtime/ukernels/winograd.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
@@ -30,8 +36,44 @@ using namespace mlir;
 namespace {
 
 constexpr llvm::StringLiteral kConv = "sy_ukernel_conv2d_s1";
+constexpr llvm::StringLiteral kWinograd = "sy_ukernel_conv2d_winograd";
 constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
-constexpr unsigned kNumArgs = 17;
+constexpr unsigned kNumArgs = 17, kNumWinogradArgs = 13;
+
+/// Whether Winograd F(2x2, 3x3) pays for an m x c x oh x ow convolution
+/// (3x3, unit dilation): its transforms cost per channel and tile, and its
+/// GEMMs run on whole panels of 32 tiles, so few channels or a last panel
+/// mostly empty (7x7 outputs: 16 tiles in 32 columns) eat the 2.25x.
+bool worthWinograd(int64_t m, int64_t c, int64_t oh, int64_t ow) {
+  constexpr int64_t kMinChannels = 16, kPanel = 32;
+  int64_t tiles = ((oh + 1) / 2) * ((ow + 1) / 2);
+  int64_t padded = (tiles + kPanel - 1) / kPanel * kPanel;
+  return m >= kMinChannels && c >= kMinChannels && 3 * tiles >= 2 * padded;
+}
+
+/// The transformed filters of the constant 3x3 weights `w` ([m][c][3][3]):
+/// a get_global of [16][m][c] (one global per source global, shared by the
+/// convolutions that read it), or null when w is not such a constant.
+Value winogradWeights(PatternRewriter &rewriter, Location loc, Value w) {
+  DenseElementsAttr weights = switchyard::constantGlobalValue(w);
+  if (!weights)
+    return {};
+  ArrayRef<int64_t> shape = cast<MemRefType>(w.getType()).getShape();
+  int64_t m = shape[0], c = shape[1];
+  SmallVector<int64_t, 3> uShape = {SY_WINOGRAD_POINTS, m, c};
+  auto module = w.getDefiningOp()->getParentOfType<ModuleOp>();
+  std::string name =
+      (w.getDefiningOp<memref::GetGlobalOp>().getName() + "_winograd").str();
+  if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
+    if (existing.getType().getShape() == ArrayRef<int64_t>(uShape))
+      return memref::GetGlobalOp::create(rewriter, loc, existing.getType(),
+                                         name);
+  SmallVector<float> g = llvm::to_vector(weights.getValues<float>());
+  std::vector<float> u(static_cast<size_t>(SY_WINOGRAD_POINTS * m * c));
+  sy_winograd_f23_weights(m, c, g.data(), u.data());
+  return switchyard::createConstantGlobal(rewriter, loc, module, name, u,
+                                          uShape);
+}
 
 /// The only op other than `except` and deallocations that uses `buffer`
 /// (itself a memref.alloc), or null.
@@ -88,7 +130,9 @@ std::pair<Operation *, Value> matchInit(Value y, Operation *conv) {
 }
 
 struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ConvToUkernel(MLIRContext *context, bool winograd)
+      : OpRewritePattern(context), winograd(winograd) {}
+  bool winograd;
 
   LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
                                 PatternRewriter &rewriter) const override {
@@ -129,18 +173,32 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
       return arith::ConstantIntOp::create(rewriter, loc, v, 64);
     };
     Value px = switchyard::memrefAddressAndStrides(rewriter, loc, input).first;
-    Value pw = switchyard::memrefAddressAndStrides(rewriter, loc, w).first;
     Value py = switchyard::memrefAddressAndStrides(rewriter, loc, y).first;
     Value pb = bias ? switchyard::memrefAddressAndStrides(rewriter, loc, bias)
                           .first
                     : i64(0);
-    SmallVector<Value> args = {
-        i64(ws[0]), i64(ws[1]),      i64(ws[2]),      i64(ws[3]),
-        i64(ys[2]), i64(ys[3]),      i64(dil[0]),     i64(dil[1]),
-        pw,         px,              i64(xs[2]),      i64(xs[3]),
-        i64(padBegin[0]), i64(padBegin[1]), pb, py,
-        i64(init ? 0 : kAccumulate)};
-    func::CallOp::create(rewriter, loc, kConv, TypeRange{}, args);
+    Value flags = i64(init ? 0 : kAccumulate);
+    Value u;
+    if (winograd && ws[2] == 3 && ws[3] == 3 && dil[0] == 1 && dil[1] == 1 &&
+        worthWinograd(ws[0], ws[1], ys[2], ys[3]))
+      u = winogradWeights(rewriter, loc, w);
+    if (u) {
+      Value pu = switchyard::memrefAddressAndStrides(rewriter, loc, u).first;
+      SmallVector<Value> args = {
+          i64(ws[0]),       i64(ws[1]),       i64(ys[2]), i64(ys[3]), pu,
+          px,               i64(xs[2]),       i64(xs[3]), i64(padBegin[0]),
+          i64(padBegin[1]), pb,               py,         flags};
+      func::CallOp::create(rewriter, loc, kWinograd, TypeRange{}, args);
+    } else {
+      Value pw = switchyard::memrefAddressAndStrides(rewriter, loc, w).first;
+      SmallVector<Value> args = {
+          i64(ws[0]),       i64(ws[1]), i64(ws[2]),  i64(ws[3]),
+          i64(ys[2]),       i64(ys[3]), i64(dil[0]), i64(dil[1]),
+          pw,               px,         i64(xs[2]),  i64(xs[3]),
+          i64(padBegin[0]), i64(padBegin[1]), pb,    py,
+          flags};
+      func::CallOp::create(rewriter, loc, kConv, TypeRange{}, args);
+    }
     rewriter.eraseOp(op);
     if (init)
       rewriter.eraseOp(init);
@@ -157,16 +215,26 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
 
 struct LowerConvToUkernelPass
     : public switchyard::impl::LowerConvToUkernelBase<LowerConvToUkernelPass> {
+  using LowerConvToUkernelBase::LowerConvToUkernelBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     bool hasConv = false;
     module.walk([&](linalg::Conv2DNchwFchwOp) { hasConv = true; });
-    if (hasConv)
-      switchyard::declareUkernel(module, kConv, kNumArgs);
+    if (!hasConv)
+      return;
+    switchyard::declareUkernel(module, kConv, kNumArgs);
+    if (winograd)
+      switchyard::declareUkernel(module, kWinograd, kNumWinogradArgs);
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToUkernel>(&getContext());
+    patterns.add<ConvToUkernel>(&getContext(), winograd);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
+    // Weights that only the transformed copies stand for now.
+    for (auto global :
+         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+      if (global.isPrivate() &&
+          SymbolTable::symbolKnownUseEmpty(global, module))
+        global.erase();
   }
 };
 

@@ -190,6 +190,44 @@ inline mlir::linalg::FillOp asZeroFillOf(mlir::Operation *prev,
   return fill;
 }
 
+/// The f32 values of the constant memref.global that `memref` reads
+/// through a memref.get_global (bufferized constant weights), or null.
+inline mlir::DenseElementsAttr constantGlobalValue(mlir::Value memref) {
+  using namespace mlir;
+  auto get = memref.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return {};
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return {};
+  auto value = dyn_cast<DenseElementsAttr>(*global.getInitialValue());
+  if (!value || !value.getElementType().isF32())
+    return {};
+  return value;
+}
+
+/// A memref.get_global (at `b`'s insertion point) of a private constant
+/// global holding `values` of `shape`, 64-byte aligned, named after
+/// `base` (made unique in `module`): weights a lowering rearranged at
+/// compile time for its kernel.
+inline mlir::Value createConstantGlobal(mlir::OpBuilder &b, mlir::Location loc,
+                                        mlir::ModuleOp module,
+                                        llvm::StringRef base,
+                                        llvm::ArrayRef<float> values,
+                                        llvm::ArrayRef<int64_t> shape) {
+  using namespace mlir;
+  auto type = MemRefType::get(shape, b.getF32Type());
+  auto tensorType = RankedTensorType::get(shape, b.getF32Type());
+  OpBuilder detached(b.getContext()); // the symbol table inserts it
+  auto global = memref::GlobalOp::create(
+      detached, loc, base, b.getStringAttr("private"), type,
+      DenseElementsAttr::get(tensorType, values), /*constant=*/true,
+      b.getI64IntegerAttr(64));
+  SymbolTable(module).insert(global, module.getBody()->begin());
+  return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+}
+
 } // namespace switchyard
 
 #endif // SWITCHYARD_PASSES_LOWER_UKERNELCALL_H

@@ -221,6 +221,42 @@ def test_conv_1d_3d():
               strides=[1, 2, 2])
 
 
+def test_conv_winograd():
+    """3x3 convolutions with constant weights on >= 16 channels compile to
+    the Winograd F(2x2, 3x3) kernel (checked in the LLVM IR), its filters
+    transformed at compile time; the results match the float64 reference,
+    and so does --winograd=false, which keeps the direct kernel."""
+    from onnx import numpy_helper as nh
+    cases = [  # opset, x shape, w shape, bias, attrs
+        (17, (1, 16, 16, 16), (16, 16, 3, 3), True, {"pads": [1, 1, 1, 1]}),
+        (13, (1, 24, 21, 19), (20, 24, 3, 3), False, {"pads": [2, 0, 1, 1]}),
+        (21, (1, 32, 15, 17), (16, 32, 3, 3), True, {"auto_pad": "SAME_UPPER"}),
+    ]
+    for opset, xs, ws, bias, attrs in cases:
+        x, w = f32(*xs), f32(*ws)
+        b = f32(ws[0]) if bias else None
+        inits = [nh.from_array(w, "w")] + ([nh.from_array(b, "b")] if bias else [])
+        node = h.make_node("Conv", ["x", "w"] + (["b"] if bias else []), ["y"],
+                           kernel_shape=[3, 3], **attrs)
+        g = h.make_graph([node], "g", [h.make_tensor_value_info("x", T.FLOAT, xs)],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)], inits)
+        m = h.make_model(g, opset_imports=[h.make_opsetid("", opset)])
+        begin, end = conv_pads(xs[2:], ws[2:], [1, 1], [1, 1], attrs.get("pads"),
+                               attrs.get("auto_pad", "NOTSET"))
+        want = conv_ref(x, w, b, [1, 1], [1, 1], begin, end, 1)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            onnx.save(m, path)
+            ir = subprocess.run([tool("switchyard-compile"), path, "--emit=llvm",
+                                 "-o", "-"], capture_output=True, text=True,
+                                check=True).stdout
+            if "call void @sy_ukernel_conv2d_winograd" not in ir:
+                raise AssertionError(f"Conv {xs} {ws} {attrs}: no Winograd call")
+        for extra in [(), ("--winograd=false",)]:
+            got = compile_and_run(m, {"x": x}, extra=extra)["y"]
+            check_close(f"Conv {xs} {ws} {attrs} {extra}", got, want, RTOL, ATOL)
+
+
 # --- ConvTranspose ----------------------------------------------------------
 
 def convt_geometry(opset, in_sp, k, s, d, op, pads, auto_pad, output_shape):
@@ -387,7 +423,7 @@ def test_matmul_f16_accumulates_in_f32():
 if __name__ == "__main__":
     main([test_matmul_shapes, test_matmul_integers, test_gemm_variants, test_gemm_int,
           test_einsum_forms, test_einsum_int, test_conv_2d, test_conv_groups,
-          test_conv_auto_pad, test_conv_1d_3d, test_conv_transpose_2d,
+          test_conv_auto_pad, test_conv_1d_3d, test_conv_winograd, test_conv_transpose_2d,
           test_conv_transpose_output_shape_and_auto_pad,
           test_conv_transpose_1d_3d, test_import_inference_dynamic,
           test_import_errors, test_matmul_f16_accumulates_in_f32])

@@ -9,6 +9,7 @@
 
 #include "lib/Runtime/ModelDescriptor.h"
 #include "lib/Runtime/ukernels/ukernels.h"
+#include "lib/Runtime/ukernels/winograd.h"
 
 #include <gtest/gtest.h>
 
@@ -106,7 +107,8 @@ TEST(Sgemm, LargeEnoughToThread) {
 
 namespace {
 
-/// sy_ukernel_conv2d_s1 against a float64 direct convolution over the
+/// sy_ukernel_conv2d_s1 (or sy_ukernel_conv2d_winograd, for 3x3 filters
+/// transformed by winograd.h) against a float64 direct convolution over the
 /// zero-padded input (padding pt/pl/pb/pr around an h x wd image), with or
 /// without a bias, accumulating onto a random initial y or overwriting it.
 struct ConvCase {
@@ -114,7 +116,10 @@ struct ConvCase {
   bool bias, accumulate;
 };
 
-void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags) {
+enum class ConvKernel { Direct, Winograd };
+
+void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags,
+             ConvKernel kernel = ConvKernel::Direct) {
   int64_t oh = cs.h + cs.pt + cs.pb - (cs.kh - 1) * cs.dh;
   int64_t ow = cs.wd + cs.pl + cs.pr - (cs.kw - 1) * cs.dw;
   ASSERT_GT(oh, 0);
@@ -122,29 +127,43 @@ void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags) {
   std::mt19937 gen(cs.m * 7 + cs.c * 3 + cs.h + cs.pt);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
   std::vector<float> w(cs.m * cs.c * cs.kh * cs.kw), x(cs.c * cs.h * cs.wd),
-      y(cs.m * oh * ow), bias(cs.m);
+      y(cs.m * oh * ow), biasValues(cs.m);
   for (float &v : w) v = dist(gen);
   for (float &v : x) v = dist(gen);
   for (float &v : y) v = dist(gen);
-  for (float &v : bias) v = dist(gen);
+  for (float &v : biasValues) v = dist(gen);
   std::vector<float> y0 = y;
   sy_context *ctx = nullptr;
   if (threaded)
     ASSERT_EQ(sy_rt_create(&ctx, 2), SY_OK);
-  sy_ukernel_conv2d_s1(
-      cs.m, cs.c, cs.kh, cs.kw, oh, ow, cs.dh, cs.dw,
-      reinterpret_cast<intptr_t>(w.data()),
-      reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd, cs.pt, cs.pl,
-      cs.bias ? reinterpret_cast<intptr_t>(bias.data()) : 0,
-      reinterpret_cast<intptr_t>(y.data()),
-      (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags);
+  intptr_t bias =
+      cs.bias ? reinterpret_cast<intptr_t>(biasValues.data()) : 0;
+  int64_t flags = (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags;
+  // The Winograd transforms add rounding of a few ulps per term.
+  double errorScale = 1e-6;
+  if (kernel == ConvKernel::Winograd) {
+    ASSERT_TRUE(cs.kh == 3 && cs.kw == 3 && cs.dh == 1 && cs.dw == 1);
+    std::vector<float> u(SY_WINOGRAD_POINTS * cs.m * cs.c);
+    sy_winograd_f23_weights(cs.m, cs.c, w.data(), u.data());
+    sy_ukernel_conv2d_winograd(
+        cs.m, cs.c, oh, ow, reinterpret_cast<intptr_t>(u.data()),
+        reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd, cs.pt, cs.pl, bias,
+        reinterpret_cast<intptr_t>(y.data()), flags);
+    errorScale = 4e-6;
+  } else {
+    sy_ukernel_conv2d_s1(cs.m, cs.c, cs.kh, cs.kw, oh, ow, cs.dh, cs.dw,
+                         reinterpret_cast<intptr_t>(w.data()),
+                         reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd,
+                         cs.pt, cs.pl, bias,
+                         reinterpret_cast<intptr_t>(y.data()), flags);
+  }
   if (ctx)
     sy_rt_destroy(ctx);
   for (int64_t mi = 0; mi < cs.m; ++mi)
     for (int64_t r = 0; r < oh; ++r)
       for (int64_t j = 0; j < ow; ++j) {
         double want = (cs.accumulate ? y0[(mi * oh + r) * ow + j] : 0.0) +
-                      (cs.bias ? bias[mi] : 0.0);
+                      (cs.bias ? biasValues[mi] : 0.0);
         double mag = std::fabs(want);
         for (int64_t ci = 0; ci < cs.c; ++ci)
           for (int64_t u = 0; u < cs.kh; ++u)
@@ -159,7 +178,7 @@ void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags) {
               mag += std::fabs(t);
             }
         ASSERT_NEAR(y[(mi * oh + r) * ow + j], want,
-                    1e-6 * (cs.c * cs.kh * cs.kw + 1) * (mag + 1))
+                    errorScale * (cs.c * cs.kh * cs.kw + 1) * (mag + 1))
             << "m=" << mi << " r=" << r << " j=" << j;
       }
 }
@@ -191,6 +210,35 @@ TEST(Conv2D, Padding) {
 
 TEST(Conv2D, Threaded) {
   runConv({16, 16, 3, 3, 1, 1, 30, 58, 1, 1, 1, 1, true, false}, true);
+}
+
+/// Winograd F(2x2, 3x3), SIMD and portable transforms alike.
+void runWinograd(const ConvCase &cs, bool threaded) {
+  runConv(cs, threaded, 0, ConvKernel::Winograd);
+  runConv(cs, threaded, SY_UK_PORTABLE, ConvKernel::Winograd);
+}
+
+TEST(Conv2DWinograd, ShapesAndPadding) {
+  // m, c, kh, kw, dh, dw, h, wd, pt, pl, pb, pr, bias, accumulate
+  // "Same" padding, even sizes: 16 x 16 tiles, whole panels.
+  runWinograd({16, 16, 3, 3, 1, 1, 32, 32, 1, 1, 1, 1, true, false}, false);
+  // Odd output sizes (the last tile row and column are half outside),
+  // rows of tiles that end inside a 16-tile vector.
+  runWinograd({13, 5, 3, 3, 1, 1, 9, 7, 1, 1, 1, 1, false, true}, false);
+  // No padding; one tile per row (every lane its own row segment).
+  runWinograd({8, 3, 3, 3, 1, 1, 17, 3, 0, 0, 0, 0, true, true}, false);
+  // Asymmetric and large padding: whole tiles of padding.
+  runWinograd({5, 4, 3, 3, 1, 1, 7, 30, 3, 0, 1, 6, true, false}, false);
+  // One channel; a single output position.
+  runWinograd({1, 1, 3, 3, 1, 1, 3, 3, 0, 0, 0, 0, true, true}, false);
+}
+
+TEST(Conv2DWinograd, ManyBlocksAndThreads) {
+  // More tiles than one block holds (blocks of at most 256 tiles).
+  runWinograd({4, 4, 3, 3, 1, 1, 64, 70, 1, 1, 1, 1, true, false}, false);
+  // More channels than one K block of the GEMM (128).
+  runWinograd({24, 130, 3, 3, 1, 1, 12, 12, 1, 1, 1, 1, false, false}, false);
+  runWinograd({32, 16, 3, 3, 1, 1, 30, 58, 1, 1, 1, 1, true, true}, true);
 }
 
 } // namespace

@@ -72,6 +72,12 @@ cl::opt<unsigned> cpuCores(
     cl::desc("Cores the library will run on, for sizing its parallel work "
              "(default 0: this machine's)"),
     cl::init(0), cl::cat(compileCategory));
+cl::opt<bool> winograd(
+    "winograd",
+    cl::desc("Compute 3x3 convolutions with constant weights by Winograd "
+             "F(2x2, 3x3) where it pays (default true; --winograd=false: "
+             "the direct kernel always)"),
+    cl::init(true), cl::cat(compileCategory));
 } // namespace
 
 static int fail(const llvm::Twine &message) {
@@ -120,6 +126,7 @@ int main(int argc, char **argv) {
   options.tag = tag;
   options.cpu = cpu;
   options.cpuCores = cpuCores;
+  options.winograd = winograd;
   options.useMLIRCommandLineOptions = true;
   for (const std::string &text : inputShapes) {
     std::string name;

@@ -38,6 +38,9 @@ struct CompileOptions {
   std::string tag; // "" derives it from the output (or model) file name
   std::string cpu = "host";
   unsigned cpuCores = 0;
+  /// 3x3 convolutions with constant weights by Winograd F(2x2, 3x3) where
+  /// it pays (sy-lower-conv-to-ukernel); false: the direct kernel always.
+  bool winograd = true;
   /// libswitchyard_runtime.a, needed for EmitKind::SharedLib.
   std::string runtimeArchive;
   /// Apply MLIR's pass-manager command-line options (--mlir-timing,

@@ -13,6 +13,7 @@
 #ifndef SWITCHYARD_RUNTIME_UKERNELS_GEMM_H
 #define SWITCHYARD_RUNTIME_UKERNELS_GEMM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct sy_gemm_b {
@@ -47,13 +48,18 @@ static inline float sy_gemm_b_get(const sy_gemm_b *b, int64_t p, int64_t j) {
   return b->data[(ch * b->h + iy) * b->w + ix];
 }
 
+/* Floats of packing buffer the SIMD body works in (sy_gemm_block_with). */
+size_t sy_gemm_scratch_floats(void);
+
 /* Rows [0, m) x columns [n0, n1) of C, single-threaded; `bias` (NULL for
- * none) holds one value per row of C, added once. Returns 0 (and does
- * nothing) when the CPU lacks AVX-512 or no scratch memory could be had. */
+ * none) holds one value per row of C, added once. Packs into `scratch`
+ * (64-byte aligned, sy_gemm_scratch_floats() floats), or when it is NULL
+ * into this thread's sy_rt_scratch. Returns 0 (and does nothing) when the
+ * CPU lacks AVX-512 or no scratch memory could be had. */
 int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
                          const float *a, int64_t lda, const sy_gemm_b *b,
                          const float *bias, float *c, int64_t ldc,
-                         int64_t flags);
+                         int64_t flags, float *scratch);
 
 /* Rows [0, m) x columns [n0, n1) of C on the calling thread: the SIMD body
  * when the CPU has it, else the portable one. For callers that build their
@@ -61,6 +67,14 @@ int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
 void sy_gemm_block(int64_t m, int64_t n0, int64_t n1, int64_t k,
                    const float *a, int64_t lda, const sy_gemm_b *b,
                    const float *bias, float *c, int64_t ldc, int64_t flags);
+
+/* sy_gemm_block with the SIMD body's packing buffers at `scratch`, for a
+ * caller that holds this thread's sy_rt_scratch itself (conv2d_winograd.c
+ * keeps its transformed tiles there too). */
+void sy_gemm_block_with(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                        const float *a, int64_t lda, const sy_gemm_b *b,
+                        const float *bias, float *c, int64_t ldc,
+                        int64_t flags, float *scratch);
 
 /* The whole product on the current context's pool: tiles of rows x columns
  * as work items, each through the SIMD body or the portable one. */

@@ -45,15 +45,23 @@ static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
   }
 }
 
-void sy_gemm_block(int64_t m, int64_t n0, int64_t n1, int64_t k,
-                   const float *a, int64_t lda, const sy_gemm_b *b,
-                   const float *bias, float *c, int64_t ldc, int64_t flags) {
+void sy_gemm_block_with(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                        const float *a, int64_t lda, const sy_gemm_b *b,
+                        const float *bias, float *c, int64_t ldc,
+                        int64_t flags, float *scratch) {
   if (m <= 0 || n1 <= n0)
     return;
   if (!(flags & SY_UK_PORTABLE) &&
-      sy_gemm_block_avx512(m, n0, n1, k, a, lda, b, bias, c, ldc, flags))
+      sy_gemm_block_avx512(m, n0, n1, k, a, lda, b, bias, c, ldc, flags,
+                           scratch))
     return;
   gemmPortable(m, n0, n1, k, a, lda, b, bias, c, ldc, flags);
+}
+
+void sy_gemm_block(int64_t m, int64_t n0, int64_t n1, int64_t k,
+                   const float *a, int64_t lda, const sy_gemm_b *b,
+                   const float *bias, float *c, int64_t ldc, int64_t flags) {
+  sy_gemm_block_with(m, n0, n1, k, a, lda, b, bias, c, ldc, flags, NULL);
 }
 
 typedef struct {

@@ -261,19 +261,22 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
   }
 }
 
+size_t sy_gemm_scratch_floats(void) { return (size_t)KC * NR + LDAP * MC; }
+
 int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
                          const float *a, int64_t lda, const sy_gemm_b *b,
                          const float *bias, float *c, int64_t ldc,
-                         int64_t flags) {
+                         int64_t flags, float *scratch) {
   /* libgcc's cpu model is initialized by a constructor; reading it is cheap. */
   if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("fma"))
     return 0;
   int accumulate = (int)(flags & SY_UK_ACCUMULATE);
   if (k == 0) /* nothing to multiply: the portable body sets C */
     return 0;
-  size_t bytes = (size_t)(KC * NR + LDAP * MC) * sizeof(float);
-  void *owned;
-  float *scratch = sy_rt_scratch_or_alloc(bytes, &owned);
+  void *owned = NULL;
+  if (!scratch)
+    scratch = sy_rt_scratch_or_alloc(sy_gemm_scratch_floats() * sizeof(float),
+                                     &owned);
   if (!scratch)
     return 0;
   blockBody(m, n0, n1, k, a, lda, b, bias, c, ldc, accumulate, scratch,

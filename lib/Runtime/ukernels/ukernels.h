@@ -49,6 +49,17 @@ void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
                           int64_t pt, int64_t pl, intptr_t bias, intptr_t y,
                           int64_t flags);
 
+/* The same convolution for 3x3 filters with unit dilation, by Winograd
+ * F(2x2, 3x3): u holds the filters transformed by sy_winograd_f23_weights
+ * (winograd.h), [16][m][c]; the other arguments are sy_ukernel_conv2d_s1's.
+ * 2.25x fewer multiplications than the direct form; the transforms add a
+ * rounding error a few times fp32's epsilon per term. Threads over blocks
+ * of 2x2 output tiles. */
+void sy_ukernel_conv2d_winograd(int64_t m, int64_t c, int64_t oh, int64_t ow,
+                                intptr_t u, intptr_t x, int64_t h, int64_t w,
+                                int64_t pt, int64_t pl, intptr_t bias,
+                                intptr_t y, int64_t flags);
+
 /*===- Mixture-of-Experts (moe.c; the math is sy's, dialects/sy/SyOps.td) -===*/
 
 /* sy.route modes and flags; sy.grouped_matmul activations. The values are

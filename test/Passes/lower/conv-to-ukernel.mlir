@@ -1,7 +1,9 @@
 // Unit-stride f32 convolutions of one image become calls to the runtime's
 // direct-convolution kernel; anything else stays a linalg op.
 // RUN: switchyard-opt %s --sy-lower-conv-to-ukernel | FileCheck %s
+// RUN: switchyard-opt %s --sy-lower-conv-to-ukernel=winograd=false | FileCheck %s --check-prefix=DIRECT
 
+// CHECK: memref.global "private" constant @w16_winograd : memref<16x16x16xf32> = dense<"0x0000803F{{[0-9A-F]+}}"> {alignment = 64 : i64}
 // CHECK: func.func private @sy_ukernel_conv2d_s1(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func @conv3x3
 // CHECK-DAG: %[[M:.+]] = arith.constant 5 : i64
@@ -104,5 +106,59 @@ func.func @padded_copy_still_read(%x: memref<1x4x6x6xf32>, %w: memref<5x4x3x3xf3
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%xp, %w : memref<1x4x8x8xf32>, memref<5x4x3x3xf32>) outs(%y : memref<1x5x6x6xf32>)
   memref.copy %xp, %z : memref<1x4x8x8xf32> to memref<1x4x8x8xf32>
+  return
+}
+
+// 3x3 filters held in a constant global, 16 channels in and out, 7 x 7
+// output tiles: Winograd F(2x2, 3x3). The filters are transformed at
+// compile time into a [16][M][C] global that replaces the original, which
+// nothing reads any more. Its first point, (G g G^T)[0][0] = g[0][0], is
+// 1.0 (0x3F800000, little-endian in the hex blob); the numbers themselves
+// are checked by the unit and end-to-end tests.
+// (The transformed global comes first in the module: checked at the top.)
+// CHECK: return
+// CHECK-NOT: memref.global "private" constant @w16 :
+// CHECK-LABEL: func @winograd
+// CHECK-SAME: (%[[X:.+]]: memref<1x16x16x16xf32>, %[[Y:.+]]: memref<1x16x14x14xf32>)
+// CHECK-DAG: %[[SIXTEEN:.+]] = arith.constant 16 : i64
+// CHECK-DAG: %[[OUT:.+]] = arith.constant 14 : i64
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0 : i64
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1 : i64
+// CHECK: memref.get_global @w16_winograd : memref<16x16x16xf32>
+// CHECK: call @sy_ukernel_conv2d_winograd(%[[SIXTEEN]], %[[SIXTEEN]], %[[OUT]], %[[OUT]], %{{.+}}, %{{.+}}, %[[SIXTEEN]], %[[SIXTEEN]], %[[ZERO]], %[[ZERO]], %[[ZERO]], %{{.+}}, %[[ONE]])
+// DIRECT: memref.global "private" constant @w16 : memref<16x16x3x3xf32>
+// DIRECT-NOT: _winograd
+// DIRECT-LABEL: func @winograd
+// DIRECT: call @sy_ukernel_conv2d_s1
+memref.global "private" constant @w16 : memref<16x16x3x3xf32> = dense<1.0>
+func.func @winograd(%x: memref<1x16x16x16xf32>, %y: memref<1x16x14x14xf32>) {
+  %w = memref.get_global @w16 : memref<16x16x3x3xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x16x16x16xf32>, memref<16x16x3x3xf32>) outs(%y : memref<1x16x14x14xf32>)
+  return
+}
+
+// Near-misses for Winograd, each left to the direct kernel: weights that
+// are an argument, 8 input channels, dilation 2, and 4 x 4 output tiles
+// (16 of 32 panel columns used).
+// CHECK-LABEL: func @winograd_misses
+// CHECK-NOT: sy_ukernel_conv2d_winograd
+// CHECK-COUNT-4: call @sy_ukernel_conv2d_s1
+// CHECK-NOT: sy_ukernel_conv2d_winograd
+// CHECK: return
+memref.global "private" constant @w8 : memref<16x8x3x3xf32> = dense<1.0>
+memref.global "private" constant @w16b : memref<16x16x3x3xf32> = dense<2.0>
+func.func @winograd_misses(%x: memref<1x16x16x16xf32>, %w: memref<16x16x3x3xf32>, %y: memref<1x16x14x14xf32>,
+                           %x8: memref<1x8x16x16xf32>, %yd: memref<1x16x12x12xf32>, %xs: memref<1x16x10x10xf32>, %ys: memref<1x16x8x8xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x16x16x16xf32>, memref<16x16x3x3xf32>) outs(%y : memref<1x16x14x14xf32>)
+  %w8 = memref.get_global @w8 : memref<16x8x3x3xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x8, %w8 : memref<1x8x16x16xf32>, memref<16x8x3x3xf32>) outs(%y : memref<1x16x14x14xf32>)
+  %wb = memref.get_global @w16b : memref<16x16x3x3xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %wb : memref<1x16x16x16xf32>, memref<16x16x3x3xf32>) outs(%yd : memref<1x16x12x12xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%xs, %wb : memref<1x16x10x10xf32>, memref<16x16x3x3xf32>) outs(%ys : memref<1x16x8x8xf32>)
   return
 }
