@@ -233,7 +233,9 @@ TEST(Conv2DWinograd, ShapesAndPadding) {
   runWinograd({1, 1, 3, 3, 1, 1, 3, 3, 0, 0, 0, 0, true, true}, false);
 }
 
-TEST(Conv2DWinograd, ManyBlocksAndThreads) {
+TEST(Conv2DWinograd, ManyBlocks) {
+  // Called outside a run, the kernel takes its blocks one after another;
+  // e2e/matmul_conv.py's Winograd cases run them on the pool.
   // More tiles than one block holds (blocks of at most 256 tiles).
   runWinograd({4, 4, 3, 3, 1, 1, 64, 70, 1, 1, 1, 1, true, false}, false);
   // More channels than one K block of the GEMM (128).
