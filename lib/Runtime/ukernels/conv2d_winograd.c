@@ -23,7 +23,6 @@
 
 #include <immintrin.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define SY_TARGET __attribute__((target("avx512f,fma")))
 
@@ -128,16 +127,6 @@ typedef struct {
   uint32_t outMask;      /* output floats (two per lane) inside the row */
 } wino_seg;
 
-/* Bits [lo, hi) of a 32-bit mask, clamped. */
-static inline uint32_t bitRange(int64_t lo, int64_t hi) {
-  lo = lo < 0 ? 0 : lo;
-  hi = hi > 32 ? 32 : hi;
-  if (hi <= lo)
-    return 0;
-  uint32_t below = hi == 32 ? 0xFFFFFFFFu : (1u << hi) - 1;
-  return below & ~((1u << lo) - 1);
-}
-
 /* Segments of tiles [j, j + lanes), lanes <= 16; returns their number. */
 static int segments(const wino_job *jb, int64_t j, int64_t lanes,
                     wino_seg *segs) {
@@ -146,13 +135,13 @@ static int segments(const wino_job *jb, int64_t j, int64_t lanes,
     int64_t tr = (j + a) / jb->tilesW, tc = (j + a) % jb->tilesW;
     int64_t len = jb->tilesW - tc < lanes - a ? jb->tilesW - tc : lanes - a;
     int64_t off = 2 * (tc - a) - jb->pl;
-    uint32_t laneBits = bitRange(2 * a, 2 * (a + len));
+    uint32_t laneBits = sy_lane_range(2 * a, 2 * (a + len));
     segs[n].tr = tr;
     segs[n].off = off;
-    segs[n].mask0 = laneBits & bitRange(-off, jb->w - off);
-    segs[n].mask2 = laneBits & bitRange(-off - 2, jb->w - off - 2);
+    segs[n].mask0 = laneBits & sy_lane_range(-off, jb->w - off);
+    segs[n].mask2 = laneBits & sy_lane_range(-off - 2, jb->w - off - 2);
     /* Output column of float f: 2 (tc - a) + f. */
-    segs[n].outMask = laneBits & bitRange(0, jb->ow - 2 * (tc - a));
+    segs[n].outMask = laneBits & sy_lane_range(0, jb->ow - 2 * (tc - a));
     ++n;
     a += len;
   }

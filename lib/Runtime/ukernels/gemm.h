@@ -33,6 +33,17 @@ typedef struct sy_gemm_b {
 
 enum { SY_GEMM_PANEL = 32 };
 
+/* Bits [lo, hi) of a 32-bit lane mask (a panel row's lanes, or the 32
+ * floats of two 16-lane loads), the range clamped to [0, 32). */
+static inline uint32_t sy_lane_range(int64_t lo, int64_t hi) {
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > 32 ? 32 : hi;
+  if (hi <= lo)
+    return 0;
+  uint32_t below = hi == 32 ? 0xFFFFFFFFu : (1u << hi) - 1;
+  return below & ~((1u << lo) - 1);
+}
+
 /* B[p][j] in both forms, for the portable body. */
 static inline float sy_gemm_b_get(const sy_gemm_b *b, int64_t p, int64_t j) {
   if (b->panel_k > 0)

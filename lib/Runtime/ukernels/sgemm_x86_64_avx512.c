@@ -34,20 +34,10 @@ enum { MR = 12, NR = 32, KC = 256, MC = 528, LDAP = KC + 16 };
  * 256). A B packed here stays at KC: it is reused from L1, not streamed. */
 enum { KC_PREPACKED = 128 };
 
-/* Bit L set for the lanes L of a 32-lane panel row with lo <= L < hi. */
-static inline uint32_t laneRange(int64_t lo, int64_t hi) {
-  lo = lo < 0 ? 0 : lo;
-  hi = hi > NR ? NR : hi;
-  if (hi <= lo)
-    return 0;
-  uint32_t below = hi == NR ? 0xFFFFFFFFu : (1u << hi) - 1;
-  return below & ~((1u << lo) - 1);
-}
-
 /* The lanes of a row segment (`segLanes`) whose x column, `ix0` + lane,
  * falls inside a row of width w: the rest is padding and stays zero. */
 static inline uint32_t insideLanes(uint32_t segLanes, int64_t ix0, int64_t w) {
-  return segLanes & laneRange(-ix0, w - ix0);
+  return segLanes & sy_lane_range(-ix0, w - ix0);
 }
 
 /* Packs rows [p0, p0 + kc) and columns [j0, j0 + cols) of B (cols <= NR)
@@ -55,7 +45,7 @@ static inline uint32_t insideLanes(uint32_t segLanes, int64_t ix0, int64_t w) {
 static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
                             int64_t j0, int64_t cols, float *bp) {
   if (b->kw == 0) {
-    uint32_t lanes = laneRange(0, cols);
+    uint32_t lanes = sy_lane_range(0, cols);
     __mmask16 lo = (__mmask16)lanes, hi = (__mmask16)(lanes >> 16);
     const float *src = b->data + p0 * b->ld + j0;
     for (int64_t p = 0; p < kc; ++p, src += b->ld, bp += NR) {
@@ -78,7 +68,7 @@ static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
   for (int64_t t = 0; t < cols;) {
     int64_t j = j0 + t, r = j / b->ow, col = j % b->ow;
     int64_t len = b->ow - col < cols - t ? b->ow - col : cols - t;
-    segLanes[numSegs] = laneRange(t, t + len);
+    segLanes[numSegs] = sy_lane_range(t, t + len);
     segRow[numSegs] = r - b->pt;
     segCol[numSegs++] = col - b->pl - t; /* x column of lane 0 at v = 0 */
     t += len;
@@ -238,7 +228,7 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
         } else {
           packB(b, p0, kc, j, cols, bpack);
         }
-        uint32_t lanes = laneRange(0, cols);
+        uint32_t lanes = sy_lane_range(0, cols);
         __mmask16 m0 = (__mmask16)lanes, m1 = (__mmask16)(lanes >> 16);
         for (int64_t i = 0; i < mc; i += step) {
           int64_t rows = mc - i < step ? mc - i : step;
