@@ -118,8 +118,8 @@ struct ConvCase {
 
 enum class ConvKernel { Direct, Winograd };
 
-void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags,
-             ConvKernel kernel = ConvKernel::Direct) {
+void runConvOnce(const ConvCase &cs, bool threaded, int64_t extraFlags,
+                 ConvKernel kernel) {
   int64_t oh = cs.h + cs.pt + cs.pb - (cs.kh - 1) * cs.dh;
   int64_t ow = cs.wd + cs.pl + cs.pr - (cs.kw - 1) * cs.dw;
   ASSERT_GT(oh, 0);
@@ -183,10 +183,11 @@ void runConv(const ConvCase &cs, bool threaded, int64_t extraFlags,
       }
 }
 
-/// SIMD and portable bodies alike.
-void runConv(const ConvCase &cs, bool threaded) {
-  runConv(cs, threaded, 0);
-  runConv(cs, threaded, SY_UK_PORTABLE);
+/// SIMD and portable bodies (or transforms, for Winograd) alike.
+void runConv(const ConvCase &cs, bool threaded,
+             ConvKernel kernel = ConvKernel::Direct) {
+  runConvOnce(cs, threaded, 0, kernel);
+  runConvOnce(cs, threaded, SY_UK_PORTABLE, kernel);
 }
 
 TEST(Conv2D, ShapesTailsDilations) {
@@ -212,10 +213,9 @@ TEST(Conv2D, Threaded) {
   runConv({16, 16, 3, 3, 1, 1, 30, 58, 1, 1, 1, 1, true, false}, true);
 }
 
-/// Winograd F(2x2, 3x3), SIMD and portable transforms alike.
+/// Winograd F(2x2, 3x3).
 void runWinograd(const ConvCase &cs, bool threaded) {
-  runConv(cs, threaded, 0, ConvKernel::Winograd);
-  runConv(cs, threaded, SY_UK_PORTABLE, ConvKernel::Winograd);
+  runConv(cs, threaded, ConvKernel::Winograd);
 }
 
 TEST(Conv2DWinograd, ShapesAndPadding) {
