@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace switchyard {
 #define GEN_PASS_DEF_LOWERCONVTOUKERNEL
@@ -130,9 +131,12 @@ std::pair<Operation *, Value> matchInit(Value y, Operation *conv) {
 }
 
 struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
-  ConvToUkernel(MLIRContext *context, bool winograd)
-      : OpRewritePattern(context), winograd(winograd) {}
+  /// `replaced` collects the globals whose filters were transformed.
+  ConvToUkernel(MLIRContext *context, bool winograd,
+                llvm::SetVector<StringAttr> *replaced)
+      : OpRewritePattern(context), winograd(winograd), replaced(replaced) {}
   bool winograd;
+  llvm::SetVector<StringAttr> *replaced;
 
   LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
                                 PatternRewriter &rewriter) const override {
@@ -183,6 +187,7 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
         worthWinograd(ws[0], ws[1], ys[2], ys[3]))
       u = winogradWeights(rewriter, loc, w);
     if (u) {
+      replaced->insert(w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
       Value pu = switchyard::memrefAddressAndStrides(rewriter, loc, u).first;
       SmallVector<Value> args = {
           i64(ws[0]),       i64(ws[1]),       i64(ys[2]), i64(ys[3]), pu,
@@ -225,16 +230,13 @@ struct LowerConvToUkernelPass
     switchyard::declareUkernel(module, kConv, kNumArgs);
     if (winograd)
       switchyard::declareUkernel(module, kWinograd, kNumWinogradArgs);
+    llvm::SetVector<StringAttr> replaced;
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToUkernel>(&getContext(), winograd);
+    patterns.add<ConvToUkernel>(&getContext(), winograd, &replaced);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
     // Weights that only the transformed copies stand for now.
-    for (auto global :
-         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
-      if (global.isPrivate() &&
-          SymbolTable::symbolKnownUseEmpty(global, module))
-        global.erase();
+    switchyard::eraseUnusedGlobals(module, replaced.getArrayRef());
   }
 };
 

@@ -189,21 +189,6 @@ Value transposeExpertWeights(OpBuilder &b, Location loc, Value rhs) {
       ->getResult(0);
 }
 
-/// The f32 values of a constant, splat or not, by flat index.
-struct ConstantFloats {
-  DenseElementsAttr dense;
-  const float *raw = nullptr;
-  float splat = 0.f;
-
-  explicit ConstantFloats(DenseElementsAttr d) : dense(d) {
-    if (d.isSplat())
-      splat = d.getSplatValue<float>();
-    else
-      raw = reinterpret_cast<const float *>(d.getRawData().data());
-  }
-  float operator[](int64_t i) const { return raw ? raw[i] : splat; }
-};
-
 /// Constant expert weights laid out as the kernel's prepacked panels,
 /// [E][ceil(N/32)][K][32] (ukernels.h, SY_GROUPED_PREPACKED), zero past
 /// column N. `column(j)` is the source column of kernel column j (the
@@ -215,20 +200,20 @@ Value prepackExpertWeights(OpBuilder &b, Location loc, DenseElementsAttr w,
   int64_t e = type.getDimSize(0);
   int64_t k = transposed ? type.getDimSize(2) : type.getDimSize(1);
   int64_t n = transposed ? type.getDimSize(1) : type.getDimSize(2);
-  constexpr int64_t P = 32;
-  int64_t panels = (n + P - 1) / P;
-  ConstantFloats src(w);
-  std::vector<float> out(static_cast<size_t>(e * panels * k * P), 0.f);
+  int64_t panels = (n + 31) / 32, size = switchyard::gemmPanelsSize(k, n);
+  switchyard::ConstantFloats src(w);
+  std::vector<float> out(static_cast<size_t>(e * size));
   for (int64_t x = 0; x < e; ++x)
-    for (int64_t j = 0; j < n; ++j) {
-      int64_t c = column(j);
-      float *dst = out.data() + ((x * panels + j / P) * k) * P + j % P;
-      for (int64_t p = 0; p < k; ++p)
-        dst[p * P] = transposed ? src[(x * n + c) * k + p]
-                                : src[(x * k + p) * n + c];
-    }
+    switchyard::packGemmPanels(
+        k, n,
+        [&](int64_t p, int64_t j) {
+          int64_t c = column(j);
+          return transposed ? src[(x * n + c) * k + p]
+                            : src[(x * k + p) * n + c];
+        },
+        out.data() + x * size);
   auto packedType =
-      RankedTensorType::get({e, panels, k, P}, b.getF32Type());
+      RankedTensorType::get({e, panels, k, 32}, b.getF32Type());
   return arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::getFromRawBuffer(
@@ -241,7 +226,7 @@ Value permuteBiasColumns(OpBuilder &b, Location loc, DenseElementsAttr bias,
                          llvm::function_ref<int64_t(int64_t)> column) {
   auto type = cast<RankedTensorType>(bias.getType());
   int64_t e = type.getDimSize(0), n = type.getDimSize(1);
-  ConstantFloats src(bias);
+  switchyard::ConstantFloats src(bias);
   SmallVector<float> out(e * n);
   for (int64_t x = 0; x < e; ++x)
     for (int64_t j = 0; j < n; ++j)

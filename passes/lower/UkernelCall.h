@@ -19,6 +19,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <algorithm>
+
 namespace switchyard {
 
 /// Hints that the ONNX lowering leaves on the producers of a unit-stride
@@ -205,6 +207,53 @@ inline mlir::DenseElementsAttr constantGlobalValue(mlir::Value memref) {
   if (!value || !value.getElementType().isF32())
     return {};
   return value;
+}
+
+/// The f32 values of a constant, splat or not, by flat index (no copy).
+struct ConstantFloats {
+  const float *raw = nullptr;
+  float splat = 0.f;
+
+  explicit ConstantFloats(mlir::DenseElementsAttr d) {
+    if (d.isSplat())
+      splat = d.getSplatValue<float>();
+    else
+      raw = reinterpret_cast<const float *>(d.getRawData().data());
+  }
+  float operator[](int64_t i) const { return raw ? raw[i] : splat; }
+};
+
+/// Floats of a K x N matrix laid out as the GEMM body's prepacked 32-column
+/// panels (lib/Runtime/ukernels/gemm.h): [ceil(N / 32)][K][32].
+inline int64_t gemmPanelsSize(int64_t k, int64_t n) {
+  return (n + 31) / 32 * k * 32;
+}
+
+/// Writes the K x N matrix whose element (p, j) is `at(p, j)` to `out` in
+/// that panel layout, zero past column N.
+inline void packGemmPanels(int64_t k, int64_t n,
+                           llvm::function_ref<float(int64_t, int64_t)> at,
+                           float *out) {
+  constexpr int64_t P = 32;
+  std::fill(out, out + gemmPanelsSize(k, n), 0.f);
+  for (int64_t j = 0; j < n; ++j) {
+    float *dst = out + (j / P) * k * P + j % P;
+    for (int64_t p = 0; p < k; ++p)
+      dst[p * P] = at(p, j);
+  }
+}
+
+/// Erases the private memref.globals named in `names` that nothing in
+/// `module` uses any more (weights a lowering replaced by rearranged
+/// copies).
+inline void eraseUnusedGlobals(mlir::ModuleOp module,
+                               llvm::ArrayRef<mlir::StringAttr> names) {
+  for (mlir::StringAttr name : names) {
+    auto global = module.lookupSymbol<mlir::memref::GlobalOp>(name);
+    if (global && global.isPrivate() &&
+        mlir::SymbolTable::symbolKnownUseEmpty(global, module))
+      global.erase();
+  }
 }
 
 /// A memref.get_global (at `b`'s insertion point) of a private constant
