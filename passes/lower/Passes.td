@@ -88,6 +88,12 @@ def LowerMatmulToUkernel
     func.call @sy_ukernel_sgemm(%m, %n, %k, %pa, %lda, %pb, %ldb, %pc, %ldc,
                                 %accumulate) : (i64, ...) -> ()
     ```
+    or, for `%b = memref.get_global @w`:
+    ```mlir
+    %panels = memref.get_global @w_panels : memref<32x1024x32xf32>
+    func.call @sy_ukernel_sgemm_prepacked(%m, %n, %k, %pa, %lda, %ppanels,
+                                          %pc, %ldc, %accumulate)
+    ```
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",

@@ -13,7 +13,7 @@ import onnx
 from onnx import TensorProto as T
 from onnx import helper as h
 
-from sye2e import check_close, compile_and_run, main, tool
+from sye2e import check_close, compile_and_run, compile_model, main, run_library, tool
 
 rng = np.random.default_rng(0)
 RTOL, ATOL = 1e-4, 1e-5
@@ -61,6 +61,53 @@ def test_matmul_integers():
         b3 = rng.integers(-9, 9, (1, 4, 3)).astype(np_dt)
         got = run("MatMul", 13, {"a": a, "b": b3}, {}, dt)
         check_close("MatMul int bcast", got, np.matmul(a, b3))
+
+
+def test_matmul_constant_weights():
+    """MatMul and Gemm on constant weights call the prepacked sgemm (checked
+    in the LLVM IR: weights laid out as 32-column panels at compile time,
+    one copy for the two MatMuls sharing w1) unless padding the last panel
+    would add more than a quarter (w3: 100 columns read as 128); results
+    match the float64 reference on 1, 2 and 3 threads, whose work is cut into
+    different row x column tiles (200 x 700: four row tiles of 60 rows, two
+    column tiles of 352). Bound: rtol 1e-4, atol 1e-4, because sums of 300
+    products of N(0, 1) values that land near zero keep absolute rounding
+    errors of about 1e-5 (a misplaced panel or tile is off by O(1))."""
+    from onnx import numpy_helper as nh
+    m_, k = 200, 300
+    x = f32(m_, k)
+    w1, w2, c2, w3 = f32(k, 700), f32(112, k), f32(112), f32(k, 100)
+    nodes = [h.make_node("MatMul", ["x", "w1"], ["y1"]),
+             h.make_node("Gemm", ["x", "w2", "c2"], ["y2"], transB=1),
+             h.make_node("MatMul", ["x", "w3"], ["y3"]),
+             h.make_node("Relu", ["x"], ["r"]),
+             h.make_node("MatMul", ["r", "w1"], ["y4"])]
+    outs = [h.make_tensor_value_info(n, T.FLOAT, None) for n in ["y1", "y2", "y3", "y4"]]
+    g = h.make_graph(nodes, "g", [h.make_tensor_value_info("x", T.FLOAT, [m_, k])], outs,
+                     [nh.from_array(v, n) for n, v in
+                      [("w1", w1), ("w2", w2), ("c2", c2), ("w3", w3)]])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+    x64, r64 = x.astype(np.float64), np.maximum(x, 0).astype(np.float64)
+    want = {"y1": x64 @ w1, "y2": x64 @ w2.T.astype(np.float64) + c2,
+            "y3": x64 @ w3, "y4": r64 @ w1}
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "m.onnx")
+        onnx.save(m, path)
+        ir = subprocess.run([tool("switchyard-compile"), path, "--emit=llvm", "-o", "-"],
+                            capture_output=True, text=True, check=True).stdout
+        calls = {name: ir.count(f"call void @{name}(")
+                 for name in ["sy_ukernel_sgemm_prepacked", "sy_ukernel_sgemm"]}
+        panels = [line.split()[0] for line in ir.splitlines()
+                  if line.startswith("@") and "_panels = " in line]
+        if calls != {"sy_ukernel_sgemm_prepacked": 3, "sy_ukernel_sgemm": 1} \
+                or len(panels) != 2:
+            raise AssertionError(f"prepacked MatMul: calls {calls}, panel globals {panels}")
+        lib = compile_model(m, d)
+        for threads in [1, 2, 3]:
+            got = run_library(lib, {"x": x}, d, threads=threads)
+            for name, ref in want.items():
+                check_close(f"prepacked {name} threads={threads}", got[name], ref,
+                            RTOL, 1e-4)
 
 
 # --- Gemm -------------------------------------------------------------------
@@ -421,7 +468,8 @@ def test_matmul_f16_accumulates_in_f32():
 
 
 if __name__ == "__main__":
-    main([test_matmul_shapes, test_matmul_integers, test_gemm_variants, test_gemm_int,
+    main([test_matmul_shapes, test_matmul_integers, test_matmul_constant_weights,
+          test_gemm_variants, test_gemm_int,
           test_einsum_forms, test_einsum_int, test_conv_2d, test_conv_groups,
           test_conv_auto_pad, test_conv_1d_3d, test_conv_winograd, test_conv_transpose_2d,
           test_conv_transpose_output_shape_and_auto_pad,

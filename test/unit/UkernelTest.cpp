@@ -1,9 +1,10 @@
 //===- UkernelTest.cpp - the runtime's micro-kernels ----------------------===//
 //
-// sy_ukernel_sgemm against a float64 triple loop written here, over shapes
-// that hit every tail of the 12 x 32 register block and the K blocking, with
-// and without accumulation, strided (lda/ldb/ldc larger than the row), and
-// on a thread pool.
+// sy_ukernel_sgemm and sy_ukernel_sgemm_prepacked (B laid out here as the
+// 32-column panels ukernels.h describes) against a float64 triple loop
+// written here, over shapes that hit every tail of the 12 x 32 register
+// block, the K blocking of both forms and more than one column tile, with
+// and without accumulation, strided (lda/ldb/ldc larger than the row).
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,15 +35,32 @@ struct Case {
   bool accumulate;
 };
 
+enum class BLayout { RowMajor, Prepacked };
+
 /// Every case runs twice: the SIMD body (when the CPU has one) and the
 /// portable C body, which would otherwise go untested on this machine.
-void runCase(const Case &cs, bool threaded, int64_t extraFlags);
-void runCase(const Case &cs, bool threaded) {
-  runCase(cs, threaded, 0);
-  runCase(cs, threaded, SY_UK_PORTABLE);
+void runCase(const Case &cs, bool threaded, int64_t extraFlags,
+             BLayout layout);
+void runCase(const Case &cs, bool threaded,
+             BLayout layout = BLayout::RowMajor) {
+  runCase(cs, threaded, 0, layout);
+  runCase(cs, threaded, SY_UK_PORTABLE, layout);
 }
 
-void runCase(const Case &cs, bool threaded, int64_t extraFlags) {
+/// B (k x n, leading dimension ldb) as panels [ceil(n/32)][k][32], zero past
+/// column n: the layout sy_ukernel_sgemm_prepacked documents.
+std::vector<float> packPanels(const std::vector<float> &b, int64_t k,
+                              int64_t n, int64_t ldb) {
+  int64_t panels = (n + 31) / 32;
+  std::vector<float> out(panels * k * 32, 0.f);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t p = 0; p < k; ++p)
+      out[((j / 32) * k + p) * 32 + j % 32] = b[p * ldb + j];
+  return out;
+}
+
+void runCase(const Case &cs, bool threaded, int64_t extraFlags,
+             BLayout layout) {
   std::mt19937 gen(cs.m * 131 + cs.n * 17 + cs.k);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
   int64_t lda = cs.k + cs.padA, ldb = cs.n + cs.padB, ldc = cs.n + cs.padC;
@@ -58,10 +76,18 @@ void runCase(const Case &cs, bool threaded, int64_t extraFlags) {
     // The pool is used inside run(); outside it sy_ukernel_sgemm runs
     // serially, which is what a direct call here exercises.
   }
-  sy_ukernel_sgemm(cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(a.data()), lda,
-                   reinterpret_cast<intptr_t>(b.data()), ldb,
-                   reinterpret_cast<intptr_t>(c.data()), ldc,
-                   (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags);
+  int64_t flags = (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags;
+  if (layout == BLayout::Prepacked) {
+    std::vector<float> panels = packPanels(b, cs.k, cs.n, ldb);
+    sy_ukernel_sgemm_prepacked(
+        cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(a.data()), lda,
+        reinterpret_cast<intptr_t>(panels.data()),
+        reinterpret_cast<intptr_t>(c.data()), ldc, flags);
+  } else {
+    sy_ukernel_sgemm(cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(a.data()),
+                     lda, reinterpret_cast<intptr_t>(b.data()), ldb,
+                     reinterpret_cast<intptr_t>(c.data()), ldc, flags);
+  }
   if (ctx)
     sy_rt_destroy(ctx);
 
@@ -80,7 +106,8 @@ void runCase(const Case &cs, bool threaded, int64_t extraFlags) {
       }
       // fp32 accumulation: error bound proportional to the sum of |terms|.
       ASSERT_NEAR(got, want, 1e-6 * (cs.k + 1) * (mag + 1))
-          << "m=" << cs.m << " n=" << cs.n << " k=" << cs.k << " at " << i
+          << (layout == BLayout::Prepacked ? "prepacked " : "")
+          << (extraFlags & SY_UK_PORTABLE ? "portable " : "") << "m=" << cs.m << " n=" << cs.n << " k=" << cs.k << " at " << i
           << "," << j;
     }
   }
@@ -96,6 +123,22 @@ TEST(Sgemm, ShapesAndTails) {
   };
   for (const Case &cs : cases)
     runCase(cs, false);
+}
+
+// The prepacked form: every tail again, K past the 128 rows of its K block
+// (300, 513), several column tiles (n = 600: 320 + 280 columns), and the
+// row-tile shapes the pool's tiling cuts (132 of 512 rows).
+TEST(Sgemm, PrepackedShapesAndTails) {
+  const Case cases[] = {
+      {1, 1, 1, 0, 0, 0, false},      {8, 32, 16, 0, 0, 0, false},
+      {9, 33, 17, 0, 0, 0, false},    {7, 15, 5, 0, 0, 0, true},
+      {16, 64, 256, 0, 0, 0, false},  {17, 70, 300, 3, 5, 7, true},
+      {3, 100, 513, 1, 2, 3, false},  {64, 96, 1, 0, 0, 0, true},
+      {5, 7, 0, 0, 0, 0, false},      {5, 7, 0, 0, 0, 0, true},
+      {13, 600, 200, 0, 0, 4, false}, {132, 160, 129, 0, 0, 0, true},
+  };
+  for (const Case &cs : cases)
+    runCase(cs, false, BLayout::Prepacked);
 }
 
 TEST(Sgemm, LargeEnoughToThread) {

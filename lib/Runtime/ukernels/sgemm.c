@@ -12,13 +12,22 @@
 #include <stddef.h>
 #include <string.h>
 
-/* Work items are tiles of C. Columns are cut into tiles of at most
- * kMaxTileCols (the SIMD body's column block), as many as a multiple of the
- * thread count so that every thread gets the same share; rows are cut (in
- * multiples of the 12-row register block, at least kMinTileRows) only when
- * there are fewer column tiles than threads, because every row tile packs
- * its own copy of the B panels. */
-enum { kMaxTileCols = 512, kMinTileCols = 64, kMinTileRows = 48 };
+/* Work items are tiles of C, taken from the pool's shared counter: about
+ * kItemsPerThread per thread, so that a thread slowed down (on a VM, by
+ * its neighbours: a core's speed swings by a third here) leaves its last
+ * tiles to the others instead of holding up the whole product. Rows are
+ * cut first, in multiples of the 12-row register block and no shorter than
+ * kMinTileRows: a row tile only re-reads B (packed or streamed from L2),
+ * where a column tile re-packs its rows of A. Columns are cut at multiples
+ * of the 32-column panel (a prepacked B is addressable only there), at most
+ * kMaxTileCols wide (the SIMD body's A block stays in L2 across them) and
+ * no narrower than kMinTileCols. */
+enum {
+  kItemsPerThread = 4,
+  kMaxTileCols = 512,
+  kMinTileCols = 64,
+  kMinTileRows = 48
+};
 
 static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
                          const float *a, int64_t lda, const sy_gemm_b *b,
@@ -96,21 +105,22 @@ void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
     return;
   }
   int64_t threads = sy_rt_num_threads();
-  int64_t colTiles = threads;
-  while ((n + colTiles - 1) / colTiles > kMaxTileCols)
-    colTiles += threads;
-  int64_t tileCols = (n + colTiles - 1) / colTiles;
-  if (tileCols < kMinTileCols)
-    tileCols = kMinTileCols < n ? kMinTileCols : n;
-  tileCols = (tileCols + 15) / 16 * 16; /* whole half-panels */
-  colTiles = (n + tileCols - 1) / tileCols;
-  int64_t rowTiles = colTiles >= threads ? 1 : threads / colTiles;
-  int64_t maxRowTiles = (m + kMinTileRows - 1) / kMinTileRows;
-  if (rowTiles > maxRowTiles)
-    rowTiles = maxRowTiles;
+  int64_t target = threads > 1 ? kItemsPerThread * threads : 1;
+  int64_t rowTiles = 1, colTiles = (n + kMaxTileCols - 1) / kMaxTileCols;
+  while (rowTiles * colTiles < target) {
+    if ((m + 2 * rowTiles - 1) / (2 * rowTiles) >= kMinTileRows)
+      rowTiles *= 2;
+    else if ((n + 2 * colTiles - 1) / (2 * colTiles) >= kMinTileCols)
+      colTiles *= 2;
+    else
+      break;
+  }
   int64_t tileRows = (m + rowTiles - 1) / rowTiles;
   tileRows = (tileRows + 11) / 12 * 12;
   rowTiles = (m + tileRows - 1) / tileRows;
+  int64_t tileCols = (n + colTiles - 1) / colTiles;
+  tileCols = (tileCols + SY_GEMM_PANEL - 1) / SY_GEMM_PANEL * SY_GEMM_PANEL;
+  colTiles = (n + tileCols - 1) / tileCols;
   gemm_job job = {m,        n,        k,        lda, ldc, flags, tileRows,
                   tileCols, colTiles, a,        b,   bias, c};
   sy_rt_parallel_for(rowTiles * colTiles, gemmTiles, &job);
@@ -120,6 +130,13 @@ void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
                       intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
                       int64_t flags) {
   sy_gemm_b bm = {(const float *)b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  sy_gemm(m, n, k, (const float *)a, lda, &bm, NULL, (float *)c, ldc, flags);
+}
+
+void sy_ukernel_sgemm_prepacked(int64_t m, int64_t n, int64_t k, intptr_t a,
+                                int64_t lda, intptr_t b, intptr_t c,
+                                int64_t ldc, int64_t flags) {
+  sy_gemm_b bm = {(const float *)b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, k};
   sy_gemm(m, n, k, (const float *)a, lda, &bm, NULL, (float *)c, ldc, flags);
 }
 

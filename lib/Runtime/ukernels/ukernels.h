@@ -27,6 +27,15 @@ void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
                       intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
                       int64_t flags);
 
+/* sy_ukernel_sgemm with B given as its 32-column panels,
+ * b[ceil(N / 32)][K][32] (B[p][j] at b[((j / 32) * K + p) * 32 + j % 32],
+ * zero past column N): constant weights that the compiler laid out so
+ * (sy-lower-matmul-to-ukernel), which the SIMD body then streams instead of
+ * packing them on every call. */
+void sy_ukernel_sgemm_prepacked(int64_t m, int64_t n, int64_t k, intptr_t a,
+                                int64_t lda, intptr_t b, intptr_t c,
+                                int64_t ldc, int64_t flags);
+
 /* The single-threaded body over columns [n0, n1): exposed for tests and for
  * callers that parallelize themselves. */
 void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
