@@ -66,6 +66,7 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
   // 3. Bufferize; results become out-parameters so @main writes into the
   //    caller's buffers.
   pm.addNestedPass<func::FuncOp>(createDistinctResults());
+  pm.addNestedPass<func::FuncOp>(createUntieSharedInits());
   addPipeline(pm, "one-shot-bufferize{bufferize-function-boundaries "
                   "function-boundary-type-conversion=identity-layout-map},"
                   "buffer-results-to-out-params{hoist-static-allocs "

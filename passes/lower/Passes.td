@@ -67,6 +67,38 @@ def DistinctResults : Pass<"sy-distinct-results", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def UntieSharedInits : Pass<"sy-untie-shared-inits", "::mlir::func::FuncOp"> {
+  let summary = "Give each destination-style op its own fill or empty init";
+  let description = [{
+    Runs just before bufferization. CSE merges identical `tensor.empty` and
+    `linalg.fill` ops, so two convolutions share one zero-filled init and two
+    padding generics one empty tensor. Bufferization would then copy the
+    fill for the second (a memcpy of zeros) or reuse one buffer for both, and
+    the micro-kernel lowerings could no longer erase the fill (the kernel
+    overwrites) or fold the padding (the kernel pads). Every
+    destination-style op after the first that takes such a value as an init
+    gets its own clone, placed right before it.
+
+    Before:
+    ```mlir
+    %e = tensor.empty() : tensor<1x64x56x56xf32>
+    %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64x56x56xf32>) -> ...
+    %c1 = linalg.conv_2d_nchw_fchw ins(%x1, %w1 : ...) outs(%z : ...) -> ...
+    %c2 = linalg.conv_2d_nchw_fchw ins(%x2, %w2 : ...) outs(%z : ...) -> ...
+    ```
+    After:
+    ```mlir
+    %c1 = linalg.conv_2d_nchw_fchw ins(%x1, %w1 : ...) outs(%z : ...) -> ...
+    %e2 = tensor.empty() : tensor<1x64x56x56xf32>
+    %z2 = linalg.fill ins(%zero : f32) outs(%e2 : ...) -> ...
+    %c2 = linalg.conv_2d_nchw_fchw ins(%x2, %w2 : ...) outs(%z2 : ...) -> ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def LowerMatmulToUkernel
     : Pass<"sy-lower-matmul-to-ukernel", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's fp32 GEMM micro-kernel for linalg.matmul";

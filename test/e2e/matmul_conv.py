@@ -5,6 +5,7 @@ from the ONNX spec in numpy float64: rtol 1e-4 / atol 1e-5 for float32 sums
 of up to a few hundred terms, exact for integers."""
 import itertools
 import os
+import re
 import subprocess
 import tempfile
 
@@ -304,6 +305,45 @@ def test_conv_winograd():
             check_close(f"Conv {xs} {ws} {attrs} {extra}", got, want, RTOL, ATOL)
 
 
+def test_conv_chain_folds():
+    """Two padded convolutions in a row (as in a ResNet block), where CSE
+    gives both one zero-filled output and one padded-input tensor: every
+    convolution call still pads by itself (no allocation as large as a
+    padded input) and overwrites its output (flags
+    0: no fill, no memcpy of one); 8 channels take the direct kernel, 16 the
+    Winograd one. Results vs float64 at rtol 1e-4 / atol 1e-4: the second
+    convolution sums 144 products of first-layer outputs of magnitude ~5, so
+    sums landing near zero keep absolute rounding errors above 1e-5."""
+    from onnx import numpy_helper as nh
+    for c, kernel in [(8, "sy_ukernel_conv2d_s1"), (16, "sy_ukernel_conv2d_winograd")]:
+        xs, ws = (1, c, 16, 16), (c, c, 3, 3)
+        x, w1, w2 = f32(*xs), f32(*ws), f32(*ws)
+        nodes = [h.make_node("Conv", ["x", "w1"], ["c1"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                 h.make_node("Relu", ["c1"], ["r1"]),
+                 h.make_node("Conv", ["r1", "w2"], ["c2"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                 h.make_node("Add", ["c2", "x"], ["y"])]
+        g = h.make_graph(nodes, "g", [h.make_tensor_value_info("x", T.FLOAT, xs)],
+                         [h.make_tensor_value_info("y", T.FLOAT, None)],
+                         [nh.from_array(w1, "w1"), nh.from_array(w2, "w2")])
+        m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            onnx.save(m, path)
+            ir = subprocess.run([tool("switchyard-compile"), path, "--emit=llvm", "-o", "-"],
+                                capture_output=True, text=True, check=True).stdout
+        calls = [line for line in ir.splitlines() if f"call void @{kernel}(" in line]
+        allocs = [int(n) for n in re.findall(r"@_mlir_memref_to_llvm_alloc\(i64 (\d+)\)", ir)]
+        padded = c * 18 * 18 * 4
+        if len(calls) != 2 or not all(line.rstrip().endswith("i64 0)") for line in calls) \
+                or "llvm.memcpy" in ir or max(allocs) >= padded:
+            raise AssertionError(f"conv chain c={c}: calls {calls}, allocations {allocs} "
+                                 f"(padded input: {padded} bytes), memcpy {'llvm.memcpy' in ir}")
+        r1 = np.maximum(conv_ref(x, w1, None, [1, 1], [1, 1], [1, 1], [1, 1], 1), 0)
+        want = conv_ref(r1, w2, None, [1, 1], [1, 1], [1, 1], [1, 1], 1) + x
+        got = compile_and_run(m, {"x": x})["y"]
+        check_close(f"conv chain c={c}", got, want, RTOL, 1e-4)
+
+
 # --- ConvTranspose ----------------------------------------------------------
 
 def convt_geometry(opset, in_sp, k, s, d, op, pads, auto_pad, output_shape):
@@ -471,7 +511,7 @@ if __name__ == "__main__":
     main([test_matmul_shapes, test_matmul_integers, test_matmul_constant_weights,
           test_gemm_variants, test_gemm_int,
           test_einsum_forms, test_einsum_int, test_conv_2d, test_conv_groups,
-          test_conv_auto_pad, test_conv_1d_3d, test_conv_winograd, test_conv_transpose_2d,
+          test_conv_auto_pad, test_conv_1d_3d, test_conv_winograd, test_conv_chain_folds, test_conv_transpose_2d,
           test_conv_transpose_output_shape_and_auto_pad,
           test_conv_transpose_1d_3d, test_import_inference_dynamic,
           test_import_errors, test_matmul_f16_accumulates_in_f32])
