@@ -103,6 +103,7 @@ void sy_rt_destroy(sy_context *ctx) {
   if (!ctx)
     return;
   sy_rt_pool_destroy(&ctx->pool);
+  sy_rt_free_cached_blocks(ctx);
   free(ctx->input_data);
   free(ctx->output_data);
   free(ctx->shapes);

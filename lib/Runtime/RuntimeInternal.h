@@ -104,6 +104,10 @@ struct sy_context {
   atomic_int run_active;
   struct sy_rt_block *run_blocks;
   jmp_buf run_abort;
+  /* Freed intermediate blocks kept for the next runs, their bytes, and the
+   * live bytes of the run with the highest peak so far (Alloc.c). */
+  struct sy_rt_block *cached_blocks;
+  size_t cached_bytes, live_bytes, peak_bytes;
   /* The first failed kernel allocation of the run, in bytes (0: none);
    * kernels may fail on worker threads, where nothing can jump. */
   atomic_size_t kernel_oom_bytes;
@@ -116,6 +120,9 @@ void sy_rt_set_error(sy_context *ctx, const char *fmt, ...)
 
 /* Frees every intermediate block `ctx`'s run still holds (Alloc.c). */
 void sy_rt_free_run_blocks(sy_context *ctx);
+
+/* Frees the blocks `ctx` keeps for its next runs (Alloc.c). */
+void sy_rt_free_cached_blocks(sy_context *ctx);
 
 /* The context whose run is executing on this thread (NULL otherwise, and
  * NULL inside a chunk of sy_rt_parallel_for, which makes nested calls
