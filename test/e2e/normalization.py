@@ -9,7 +9,7 @@ from onnx import TensorProto as T
 from onnx import helper as h
 from onnx import numpy_helper as nh
 
-from sye2e import check_close, compile_and_run, main
+from sye2e import check_close, compile_and_run, emit, main
 
 rng = np.random.default_rng(0)
 NP = {T.FLOAT: np.float32, T.FLOAT16: np.float16, T.INT32: np.int32,
@@ -287,6 +287,39 @@ def test_batch_norm_versions():
                     batch_norm_ref(*(a.astype(np.float64)
                                      for a in (x, s, b, m, v)), 1e-3),
                     1e-5, 1e-5)
+
+
+def test_batch_norm_constant_params():
+    """Constant scale/B/mean/var (initializers, as exported models have)
+    fold at compile time into one multiply-add per element: same results,
+    including BatchNormalization-7's spatial=0 form with [C, D] parameters
+    and a float16 X. The folding shows in --emit=linalg: no math.sqrt, no
+    division."""
+    x = f32(1, 3, 2, 2)
+    params = [(n, (rng.random(3) + 0.5).astype(np.float32)) for n in "sbmv"]
+    g = h.make_graph([h.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"])],
+                     "g", [h.make_tensor_value_info("x", T.FLOAT, x.shape)],
+                     [h.make_tensor_value_info("y", T.FLOAT, None)],
+                     initializer=[nh.from_array(v, k) for k, v in params])
+    ir = emit(h.make_model(g, opset_imports=[h.make_opsetid("", 15)]), "linalg")
+    if "math.sqrt" in ir or "arith.divf" in ir or "linalg.generic" not in ir:
+        raise AssertionError(f"BatchNorm with constant parameters not folded:\n{ir}")
+    cases = [(9, (2, 3, 4, 4), np.float32, {}), (15, (1, 8, 5), np.float32, {}),
+             (7, (2, 3, 4), np.float32, {"spatial": 0}),
+             (15, (2, 4, 3, 3), np.float16, {})]
+    for opset, shape, dt, attrs in cases:
+        pshape = shape[1:] if attrs.get("spatial") == 0 else (shape[1],)
+        x = f32(*shape).astype(dt)
+        s, b, m = f32(*pshape), f32(*pshape), f32(*pshape)
+        v = (rng.random(pshape) + 0.5).astype(np.float32)
+        (y,) = run("BatchNormalization", opset, {"x": x},
+                   [("s", s), ("b", b), ("m", m), ("v", v)], epsilon=1e-3, **attrs)
+        want = batch_norm_ref(*(a.astype(np.float64) for a in (x, s, b, m, v)), 1e-3) \
+            if pshape == (shape[1],) else \
+            (x.astype(np.float64) - m) / np.sqrt(v.astype(np.float64) + 1e-3) * s + b
+        tol = 2e-3 if dt == np.float16 else 1e-5
+        check_close(f"BatchNorm@{opset} const {shape} {dt.__name__} {attrs}", y, want,
+                    tol, tol)
 
 
 def test_instance_norm():

@@ -814,18 +814,75 @@ AffineMap channelMap(const NodeView &node, unsigned i,
   return alignedMap(node.context(), full, node.inputType(i).getShape(), 1);
 }
 
+/// A constant tensor of `type` (float elements) holding `values`, rounded
+/// to its element type.
+Value floatConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                    ArrayRef<double> values) {
+  auto ft = cast<FloatType>(type.getElementType());
+  SmallVector<APFloat> elems;
+  for (double v : values) {
+    APFloat f(v);
+    bool loses;
+    f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &loses);
+    elems.push_back(f);
+  }
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, elems));
+}
+
+/// Inference batch norm with constant parameters of one shape, as the
+/// affine map it is: Y = X * a + c with a = scale / sqrt(var + epsilon) and
+/// c = B - mean * a computed here in double (ONNX Runtime folds the same
+/// way), so the per-element loop does no square root or division. Null when
+/// the parameters are not such constants.
+Value foldedBatchNorm(const NodeView &node, OpBuilder &b, double eps) {
+  std::optional<SmallVector<double>> p[4];
+  for (unsigned i = 0; i < 4; ++i) {
+    p[i] = node.constantFloats(i + 1);
+    if (!p[i] || node.inputType(i + 1).getShape() !=
+                     node.inputType(1).getShape())
+      return {};
+  }
+  const SmallVector<double> &scale = *p[0], &bias = *p[1], &mean = *p[2],
+                            &var = *p[3];
+  SmallVector<double> a(scale.size()), c(scale.size());
+  for (size_t j = 0; j < scale.size(); ++j) {
+    a[j] = scale[j] / std::sqrt(var[j] + eps);
+    c[j] = bias[j] - mean[j] * a[j];
+  }
+  Location loc = node.loc();
+  Value x = node.input(0);
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type elt = xType.getElementType(), ct = computeType(elt);
+  ArrayRef<int64_t> shape = xType.getShape();
+  auto paramType = RankedTensorType::get(node.inputType(1).getShape(), ct);
+  SmallVector<Value> ins{x, floatConstant(b, loc, paramType, a),
+                         floatConstant(b, loc, paramType, c)};
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(shape.size()),
+                              channelMap(node, 1, shape),
+                              channelMap(node, 1, shape)};
+  return buildMap(b, loc, shape, elt, ins, maps,
+                  [&](OpBuilder &nb, Location nl, ValueRange v) {
+                    Value y = arith::MulFOp::create(
+                        nb, nl, castScalar(nb, nl, v[0], ct), v[1]);
+                    y = arith::AddFOp::create(nb, nl, y, v[2]);
+                    return castScalar(nb, nl, y, elt);
+                  });
+}
+
 /// Y = (X - mean) / sqrt(var + epsilon) * scale + B.
 FailureOr<SmallVector<Value>> lowerBatchNorm(const NodeView &node,
                                              OpBuilder &b,
                                              ArrayRef<Type> resultTypes) {
   if (failed(checkBatchNorm(node)))
     return failure();
+  double eps = node.floatAttr("epsilon", 1e-5f);
+  if (Value y = foldedBatchNorm(node, b, eps))
+    return SmallVector<Value>{y};
   Location loc = node.loc();
   Value x = node.input(0);
   auto xType = cast<RankedTensorType>(x.getType());
   Type elt = xType.getElementType(), ct = computeType(elt);
   ArrayRef<int64_t> shape = xType.getShape();
-  double eps = node.floatAttr("epsilon", 1e-5f);
   SmallVector<Value> ins{x};
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(shape.size())};
   for (unsigned i = 1; i <= 4; ++i) {

@@ -67,6 +67,20 @@ std::optional<SmallVector<int64_t>> NodeView::constantInts(unsigned i) const {
   return out;
 }
 
+std::optional<SmallVector<double>>
+NodeView::constantFloats(unsigned i) const {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<double> out;
+  for (APFloat v : attr.getValues<APFloat>()) {
+    bool loses;
+    v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &loses);
+    out.push_back(v.convertToDouble());
+  }
+  return out;
+}
+
 int64_t NodeView::intAttr(StringRef name, int64_t dflt) const {
   if (auto a = attrs_.getAs<IntegerAttr>(name))
     return a.getInt();

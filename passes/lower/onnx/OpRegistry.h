@@ -69,6 +69,8 @@ public:
   mlir::DenseElementsAttr constantInput(unsigned i) const;
   /// Input `i` as integers when it is an integer constant.
   std::optional<llvm::SmallVector<int64_t>> constantInts(unsigned i) const;
+  /// Input `i` as doubles when it is a floating-point constant.
+  std::optional<llvm::SmallVector<double>> constantFloats(unsigned i) const;
 
   /// Attributes with ONNX defaults.
   bool hasAttr(llvm::StringRef name) const { return attrs_.contains(name); }

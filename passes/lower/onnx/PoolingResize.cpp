@@ -619,21 +619,6 @@ struct ResizePlan {
   SmallVector<int64_t> out;   // per axis (kDyn when unknown)
 };
 
-/// Input `i` as doubles when it is a float constant (empty -> empty).
-std::optional<SmallVector<double>> constantFloats(const NodeView &node,
-                                                  unsigned i) {
-  DenseElementsAttr attr = node.constantInput(i);
-  if (!attr || !isa<FloatType>(attr.getElementType()))
-    return std::nullopt;
-  SmallVector<double> out;
-  for (APFloat v : attr.getValues<APFloat>()) {
-    bool loses;
-    v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &loses);
-    out.push_back(v.convertToDouble());
-  }
-  return out;
-}
-
 /// True when a present input `i` has no elements (ONNX's "empty string or
 /// empty tensor" for an unused optional input).
 bool isEmptyInput(const NodeView &node, unsigned i) {
@@ -727,7 +712,7 @@ FailureOr<ResizePlan> resizePlan(const NodeView &node, RankedTensorType xType) {
       return failure();
     }
   } else if (!isEmptyInput(node, scalesInput)) {
-    scales = constantFloats(node, scalesInput);
+    scales = node.constantFloats(scalesInput);
     if (!scales) {
       node.emitError() << "input 'scales' must be a float constant (known "
                           "at compile time)";

@@ -54,17 +54,22 @@ def compile_and_run(model, inputs, name="model", extra=()):
         return run_library(compile_model(model, d, name, extra), inputs, d)
 
 
-def emit_sy(model):
-    """switchyard-compile --emit=sy of `model` (a ModelProto or an .onnx
-    path), large constants elided."""
+def emit(model, stage):
+    """switchyard-compile --emit=`stage` of `model` (a ModelProto or an
+    .onnx path), large constants elided."""
     with tempfile.TemporaryDirectory() as d:
         if not isinstance(model, str):
             path = os.path.join(d, "model.onnx")
             onnx.save(model, path)
             model = path
-        return subprocess.run([tool("switchyard-compile"), model, "--emit=sy", "-o", "-",
+        return subprocess.run([tool("switchyard-compile"), model, f"--emit={stage}", "-o", "-",
                                "--mlir-elide-elementsattrs-if-larger=8"],
                               capture_output=True, text=True, check=True).stdout
+
+
+def emit_sy(model):
+    """switchyard-compile --emit=sy of `model`, large constants elided."""
+    return emit(model, "sy")
 
 
 MOE_OPS = ["sy.route", "sy.dispatch", "sy.grouped_matmul", "sy.combine"]
