@@ -239,6 +239,10 @@ TEST(Conv2D, ShapesTailsDilations) {
   runConv({13, 3, 3, 3, 1, 1, 9, 40, 0, 0, 0, 0, false, true}, false);
   runConv({8, 5, 3, 2, 2, 3, 11, 17, 0, 0, 0, 0, true, false}, false);
   runConv({4, 40, 3, 3, 1, 1, 6, 6, 0, 0, 0, 0, false, false}, false);
+  // 1x1 filters: unpadded ones run as a plain GEMM over x ([c][h*wd], more
+  // than one 512-column tile here); a padded one keeps the implicit form.
+  runConv({20, 24, 1, 1, 1, 1, 30, 41, 0, 0, 0, 0, true, true}, false);
+  runConv({7, 9, 1, 1, 1, 1, 5, 6, 1, 0, 2, 1, true, false}, false);
 }
 
 TEST(Conv2D, Padding) {
