@@ -74,11 +74,13 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
   // 4. Free intermediate buffers.
   addPipeline(pm, "buffer-deallocation-pipeline,"
                   "convert-bufferization-to-memref");
-  // 5. Micro-kernels for the hot contractions, loops for the rest.
+  // 5. Micro-kernels for the hot contractions, loops for the rest (the
+  //    large elementwise ones outlined onto the thread pool).
   addPipeline(pm, std::string("sy-lower-matmul-to-ukernel,"
                               "sy-lower-conv-to-ukernel{winograd=") +
                       (options.winograd ? "true" : "false") +
-                      "},func.func(convert-linalg-to-loops),lower-affine,"
+                      "},sy-parallelize-elementwise,"
+                      "func.func(convert-linalg-to-loops),lower-affine,"
                       "convert-scf-to-cf,canonicalize");
   // 6. LLVM dialect. Memref arguments are static, so bare pointers suffice.
   //    Allocations go to the runtime (lib/Runtime/Alloc.c), which turns an

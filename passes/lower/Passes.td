@@ -99,6 +99,45 @@ def UntieSharedInits : Pass<"sy-untie-shared-inits", "::mlir::func::FuncOp"> {
   ];
 }
 
+def ParallelizeElementwise
+    : Pass<"sy-parallelize-elementwise", "::mlir::ModuleOp"> {
+  let summary = "Run large all-parallel linalg.generic loops on the "
+                "context's thread pool";
+  let description = [{
+    Runs on bufferized IR, after the micro-kernel lowerings (the kernels
+    thread themselves) and before `convert-linalg-to-loops`. A
+    `linalg.generic` directly in a function body, on memrefs of static
+    shape, strides and offset, with only parallel iterators and at least
+    32768 points, is outlined into a private function
+    `@<func>_parallel<N>(%env: memref<32xi64>, %begin: i64, %end: i64)`:
+    with the bare-pointer calling convention that is the callback of the
+    runtime's `sy_rt_parallel_for`. The function rebuilds the memrefs from
+    the aligned addresses in `%env` and runs the generic on the slice
+    `[begin, end)` of one loop dimension (the first of extent >= 4 that every
+    operand indexes with a bare dimension). In its place the caller stores
+    the addresses and calls `sy_rt_parallel_for(extent, @outlined, env)`.
+    Values the body reads from outside must be constants (cloned) or such
+    memrefs (passed like operands); other generics stay serial loops.
+
+    Before:
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = [...]}
+        ins(%x : memref<1x128x80x80xf32>) outs(%y : memref<1x128x80x80xf32>)
+    ```
+    After:
+    ```mlir
+    %env = memref.alloca() : memref<32xi64>
+    ... (aligned addresses of %x and %y stored in %env[0], %env[1])
+    %fn = func.constant @main_parallel0 : (memref<32xi64>, i64, i64) -> ()
+    call @sy_rt_parallel_for(%c128, %fn, %env)
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 def LowerMatmulToUkernel
     : Pass<"sy-lower-matmul-to-ukernel", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's fp32 GEMM micro-kernel for linalg.matmul";
