@@ -61,19 +61,13 @@ Value winogradWeights(PatternRewriter &rewriter, Location loc, Value w) {
     return {};
   ArrayRef<int64_t> shape = cast<MemRefType>(w.getType()).getShape();
   int64_t m = shape[0], c = shape[1];
-  SmallVector<int64_t, 3> uShape = {SY_WINOGRAD_POINTS, m, c};
-  auto module = w.getDefiningOp()->getParentOfType<ModuleOp>();
-  std::string name =
-      (w.getDefiningOp<memref::GetGlobalOp>().getName() + "_winograd").str();
-  if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
-    if (existing.getType().getShape() == ArrayRef<int64_t>(uShape))
-      return memref::GetGlobalOp::create(rewriter, loc, existing.getType(),
-                                         name);
-  SmallVector<float> g = llvm::to_vector(weights.getValues<float>());
-  std::vector<float> u(static_cast<size_t>(SY_WINOGRAD_POINTS * m * c));
-  sy_winograd_f23_weights(m, c, g.data(), u.data());
-  return switchyard::createConstantGlobal(rewriter, loc, module, name, u,
-                                          uShape);
+  return switchyard::rearrangedWeights(
+      rewriter, loc, w, "_winograd", {SY_WINOGRAD_POINTS, m, c}, [&] {
+        SmallVector<float> g = llvm::to_vector(weights.getValues<float>());
+        std::vector<float> u(static_cast<size_t>(SY_WINOGRAD_POINTS * m * c));
+        sy_winograd_f23_weights(m, c, g.data(), u.data());
+        return u;
+      });
 }
 
 /// The only op other than `except` and deallocations that uses `buffer`

@@ -63,22 +63,16 @@ Value prepackedWeights(PatternRewriter &rewriter, Location loc, Value b) {
   int64_t k = shape[0], n = shape[1];
   if (4 * switchyard::gemmPanelsSize(k, n) > 5 * k * n)
     return {};
-  SmallVector<int64_t, 3> panelShape = {(n + 31) / 32, k, 32};
-  auto module = b.getDefiningOp()->getParentOfType<ModuleOp>();
-  std::string name =
-      (b.getDefiningOp<memref::GetGlobalOp>().getName() + "_panels").str();
-  if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
-    if (existing.getType().getShape() == ArrayRef<int64_t>(panelShape))
-      return memref::GetGlobalOp::create(rewriter, loc, existing.getType(),
-                                         name);
-  switchyard::ConstantFloats src(weights);
-  std::vector<float> panels(
-      static_cast<size_t>(switchyard::gemmPanelsSize(k, n)));
-  switchyard::packGemmPanels(
-      k, n, [&](int64_t p, int64_t j) { return src[p * n + j]; },
-      panels.data());
-  return switchyard::createConstantGlobal(rewriter, loc, module, name, panels,
-                                          panelShape);
+  return switchyard::rearrangedWeights(
+      rewriter, loc, b, "_panels", {(n + 31) / 32, k, 32}, [&] {
+        switchyard::ConstantFloats src(weights);
+        std::vector<float> panels(
+            static_cast<size_t>(switchyard::gemmPanelsSize(k, n)));
+        switchyard::packGemmPanels(
+            k, n, [&](int64_t p, int64_t j) { return src[p * n + j]; },
+            panels.data());
+        return panels;
+      });
 }
 
 struct MatmulToUkernel : OpRewritePattern<linalg::MatmulOp> {

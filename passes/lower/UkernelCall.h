@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace switchyard {
 
@@ -256,23 +257,31 @@ inline void eraseUnusedGlobals(mlir::ModuleOp module,
   }
 }
 
-/// A memref.get_global (at `b`'s insertion point) of a private constant
-/// global holding `values` of `shape`, 64-byte aligned, named after
-/// `base` (made unique in `module`): weights a lowering rearranged at
-/// compile time for its kernel.
-inline mlir::Value createConstantGlobal(mlir::OpBuilder &b, mlir::Location loc,
-                                        mlir::ModuleOp module,
-                                        llvm::StringRef base,
-                                        llvm::ArrayRef<float> values,
-                                        llvm::ArrayRef<int64_t> shape) {
+/// A memref.get_global (at `b`'s insertion point) of weights a lowering
+/// rearranged at compile time for its kernel: the private constant global
+/// named after `source`'s global plus `suffix`, of `shape`. An earlier call
+/// for the same source and shape made it already (weights read by several
+/// ops share one copy); otherwise it is created, 64-byte aligned, holding
+/// `rearrange()` (its name made unique in the module if taken by a global
+/// of another shape).
+inline mlir::Value
+rearrangedWeights(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
+                  llvm::StringRef suffix, llvm::ArrayRef<int64_t> shape,
+                  llvm::function_ref<std::vector<float>()> rearrange) {
   using namespace mlir;
   auto type = MemRefType::get(shape, b.getF32Type());
+  auto module = source.getDefiningOp()->getParentOfType<ModuleOp>();
+  std::string name =
+      (source.getDefiningOp<memref::GetGlobalOp>().getName() + suffix).str();
+  if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
+    if (existing.getType() == type)
+      return memref::GetGlobalOp::create(b, loc, type, name);
   auto tensorType = RankedTensorType::get(shape, b.getF32Type());
   OpBuilder detached(b.getContext()); // the symbol table inserts it
   auto global = memref::GlobalOp::create(
-      detached, loc, base, b.getStringAttr("private"), type,
-      DenseElementsAttr::get(tensorType, values), /*constant=*/true,
-      b.getI64IntegerAttr(64));
+      detached, loc, name, b.getStringAttr("private"), type,
+      DenseElementsAttr::get(tensorType, llvm::ArrayRef<float>(rearrange())),
+      /*constant=*/true, b.getI64IntegerAttr(64));
   SymbolTable(module).insert(global, module.getBody()->begin());
   return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
 }
