@@ -123,17 +123,26 @@ Value rebuildMemref(OpBuilder &b, Location loc, Value address,
   return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
 }
 
+/// A generic to outline: the dimension it is split along, and the memrefs
+/// (its operands, then those its body reads from outside) and constants
+/// its body needs.
+struct Candidate {
+  linalg::GenericOp op;
+  int64_t dim;
+  SmallVector<Value> memrefs, constants;
+};
+
 struct ParallelizeElementwisePass
     : public switchyard::impl::ParallelizeElementwiseBase<
           ParallelizeElementwisePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<std::pair<linalg::GenericOp, int64_t>> candidates;
-    for (auto func : module.getOps<func::FuncOp>()) {
+    IRRewriter rewriter(&getContext());
+    // Listed first: the outlined functions join the module as we go.
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isExternal())
         continue;
       // Copies (a Concat's parts) and fills are generics too.
-      IRRewriter rewriter(&getContext());
       for (Operation &op :
            llvm::make_early_inc_range(func.getBody().front())) {
         if (!isa<linalg::CopyOp, linalg::FillOp>(op))
@@ -142,61 +151,58 @@ struct ParallelizeElementwisePass
         (void)linalg::generalizeNamedOp(rewriter,
                                         cast<linalg::LinalgOp>(op));
       }
-      for (auto op : func.getBody().front().getOps<linalg::GenericOp>()) {
-        int64_t d = candidate(op);
-        if (d >= 0)
-          candidates.push_back({op, d});
+      SmallVector<Candidate> candidates;
+      for (auto op : func.getBody().front().getOps<linalg::GenericOp>())
+        if (std::optional<Candidate> c = candidate(op))
+          candidates.push_back(std::move(*c));
+      for (auto [i, c] : llvm::enumerate(candidates)) {
+        declareParallelFor(module);
+        outline(module, c, i);
       }
     }
-    if (candidates.empty())
-      return;
-    declareParallelFor(module);
-    llvm::DenseMap<Operation *, unsigned> counters; // per function
-    for (auto [op, d] : candidates)
-      outline(module, op, d,
-              counters[op->getParentOfType<func::FuncOp>()]++);
   }
 
-  /// The dimension to split `op` along, or -1 when it is not a candidate.
-  int64_t candidate(linalg::GenericOp op) {
+  /// `op` with what outlining it needs, or nothing when it stays a loop.
+  std::optional<Candidate> candidate(linalg::GenericOp op) {
     if (!op.hasPureBufferSemantics() ||
         op.getNumParallelLoops() != op.getNumLoops() || op.getNumLoops() == 0)
-      return -1;
+      return std::nullopt;
     for (Value v : op->getOperands())
       if (!isRebuildable(v.getType()))
-        return -1;
-    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+        return std::nullopt;
     int64_t points = 1;
-    for (int64_t r : ranges) {
+    for (int64_t r : op.getStaticLoopRanges()) {
       if (ShapedType::isDynamic(r))
-        return -1;
+        return std::nullopt;
       points *= r;
     }
     if (points < kMinIterations)
-      return -1;
+      return std::nullopt;
     // An output read through another operand under a different map would
     // make the result depend on the order of the points.
     for (OpOperand &out : op.getDpsInitsMutable())
       for (OpOperand *in : op.getDpsInputOperands())
         if (in->get() == out.get() &&
             op.getMatchingIndexingMap(in) != op.getMatchingIndexingMap(&out))
-          return -1;
+          return std::nullopt;
+    Candidate c{op, splitDimension(op), SmallVector<Value>(op->getOperands()),
+                {}};
+    if (c.dim < 0)
+      return std::nullopt;
     llvm::SetVector<Value> captured;
     getUsedValuesDefinedAbove(op.getRegion(), captured);
-    int64_t memrefs = op->getNumOperands();
     for (Value v : captured) {
-      if (isa<MemRefType>(v.getType())) {
-        if (!isRebuildable(v.getType()))
-          return -1;
-        ++memrefs;
-      } else if (!v.getDefiningOp() ||
-                 !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>()) {
-        return -1;
-      }
+      if (isRebuildable(v.getType()))
+        c.memrefs.push_back(v);
+      else if (v.getDefiningOp() &&
+               v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+        c.constants.push_back(v);
+      else
+        return std::nullopt;
     }
-    if (memrefs > kEnvSlots)
-      return -1;
-    return splitDimension(op);
+    if (static_cast<int64_t>(c.memrefs.size()) > kEnvSlots)
+      return std::nullopt;
+    return c;
   }
 
   void declareParallelFor(ModuleOp module) {
@@ -217,16 +223,11 @@ struct ParallelizeElementwisePass
                              {});
   }
 
-  void outline(ModuleOp module, linalg::GenericOp op, int64_t d,
-               unsigned counter) {
+  void outline(ModuleOp module, const Candidate &c, unsigned counter) {
+    linalg::GenericOp op = c.op;
+    int64_t d = c.dim;
     Location loc = op.getLoc();
     auto parent = op->getParentOfType<func::FuncOp>();
-    llvm::SetVector<Value> captured;
-    getUsedValuesDefinedAbove(op.getRegion(), captured);
-    SmallVector<Value> memrefs(op->getOperands());
-    for (Value v : captured)
-      if (isa<MemRefType>(v.getType()))
-        memrefs.push_back(v);
 
     // The outlined function.
     OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
@@ -245,15 +246,14 @@ struct ParallelizeElementwisePass
     Value length = arith::SubIOp::create(b, loc, end, begin);
     IRMapping mapping;
     SmallVector<std::pair<unsigned, Value>> slices;
-    for (auto [i, v] : llvm::enumerate(memrefs)) {
+    for (auto [i, v] : llvm::enumerate(c.memrefs)) {
       Value slot = arith::ConstantIndexOp::create(b, loc, i);
       Value address = memref::LoadOp::create(b, loc, env, slot);
       mapping.map(v, rebuildMemref(b, loc, address,
                                    cast<MemRefType>(v.getType())));
     }
-    for (Value v : captured)
-      if (!isa<MemRefType>(v.getType()))
-        mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+    for (Value v : c.constants)
+      mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
     // Operands sliced to [begin, end) along d.
     for (OpOperand &operand : op->getOpOperands()) {
       AffineMap map = op.getMatchingIndexingMap(&operand);
@@ -292,7 +292,7 @@ struct ParallelizeElementwisePass
     // The call in place of the generic.
     OpBuilder cb(op);
     Value array = memref::AllocaOp::create(cb, loc, envType(cb));
-    for (auto [i, v] : llvm::enumerate(memrefs)) {
+    for (auto [i, v] : llvm::enumerate(c.memrefs)) {
       Value address = memref::ExtractAlignedPointerAsIndexOp::create(cb, loc, v);
       address = arith::IndexCastOp::create(cb, loc, cb.getI64Type(), address);
       Value slot = arith::ConstantIndexOp::create(cb, loc, i);
