@@ -80,14 +80,15 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
                               "sy-lower-conv-to-ukernel{winograd=") +
                       (options.winograd ? "true" : "false") +
                       "},sy-parallelize-elementwise,"
-                      "func.func(convert-linalg-to-loops),lower-affine,"
+                      "func.func(convert-linalg-to-loops,sy-approximate-math),"
+                      "lower-affine,"
                       "convert-scf-to-cf,canonicalize");
   // 6. LLVM dialect. Memref arguments are static, so bare pointers suffice.
   //    Allocations go to the runtime (lib/Runtime/Alloc.c), which turns an
   //    out-of-memory into an error of sy_rt_run.
   addPipeline(pm, "expand-strided-metadata,lower-affine,"
-                  "finalize-memref-to-llvm{use-generic-functions},convert-math-to-libm,"
-                  "convert-math-to-llvm,convert-arith-to-llvm,"
+                  "finalize-memref-to-llvm{use-generic-functions},convert-math-to-llvm,"
+                  "convert-math-to-libm,convert-arith-to-llvm,"
                   "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
                   "convert-cf-to-llvm,reconcile-unrealized-casts");
 }

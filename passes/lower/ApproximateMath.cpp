@@ -1,0 +1,44 @@
+//===- ApproximateMath.cpp - vectorizable f32 exp, tanh and erf -----------===//
+//
+// A loop that calls libm's expf (SiLU, Sigmoid, Softmax outside the
+// kernels), tanhf or erff (GELU) stays scalar: the call may set errno and
+// LLVM has no vector form of it, whereas the loops around plain arithmetic
+// are vectorized. Just before the math dialect becomes libm calls, this
+// pass rewrites those three f32 functions into MLIR's polynomial
+// approximations, which are arithmetic only (see Passes.td for the special
+// values). Other element types keep the libm call.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/lower/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace switchyard {
+#define GEN_PASS_DEF_APPROXIMATEMATH
+#include "passes/lower/Passes.h.inc"
+} // namespace switchyard
+
+using namespace mlir;
+
+namespace {
+
+struct ApproximateMathPass
+    : public switchyard::impl::ApproximateMathBase<ApproximateMathPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    // The polynomial patterns only fire on f32 (and vectors of it).
+    // The predicate sees the full op name, "math.exp".
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return name == "math.exp" || name == "math.tanh" || name == "math.erf";
+    });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
