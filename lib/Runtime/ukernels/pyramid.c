@@ -92,7 +92,11 @@ static pool_dim dimOf(const int64_t *l, int d) {
  * more block overlapping the previous one (dst and src never overlap). */
 enum { kReduceBlock = 16 };
 
-static inline void maxBlock(const float *src, int64_t stride, int64_t count,
+/* Inlined into each clone of poolPlane, so they vectorize for its target
+ * (a separate function would be compiled for the baseline x86-64). */
+#define SY_REDUCE_INLINE static inline __attribute__((always_inline))
+
+SY_REDUCE_INLINE void maxBlock(const float *src, int64_t stride, int64_t count,
                             float *dst) {
   float acc[kReduceBlock];
   for (int t = 0; t < kReduceBlock; ++t)
@@ -106,7 +110,7 @@ static inline void maxBlock(const float *src, int64_t stride, int64_t count,
     dst[t] = acc[t];
 }
 
-static inline void sumBlock(const float *src, int64_t stride, int64_t count,
+SY_REDUCE_INLINE void sumBlock(const float *src, int64_t stride, int64_t count,
                             float *dst) {
   float acc[kReduceBlock];
   for (int t = 0; t < kReduceBlock; ++t)
@@ -120,7 +124,7 @@ static inline void sumBlock(const float *src, int64_t stride, int64_t count,
     dst[t] = acc[t];
 }
 
-static inline void reduceShifted(const float *src, int64_t stride,
+SY_REDUCE_INLINE void reduceShifted(const float *src, int64_t stride,
                                  int64_t count, int64_t n, int isMax,
                                  float *dst) {
   if (n < kReduceBlock) {
