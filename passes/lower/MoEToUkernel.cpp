@@ -53,6 +53,23 @@ using namespace mlir;
 namespace sy = switchyard::sy;
 using switchyard::TensorCallBuilder;
 
+// The routing modes and activations go to the kernels as the sy enums'
+// integer values; the runtime's C enums (ukernels.h) must agree with them.
+#define SY_SAME_VALUE(cEnum, syEnum)                                          \
+  static_assert(static_cast<int64_t>(cEnum) == static_cast<int64_t>(syEnum),  \
+                #cEnum " differs from " #syEnum)
+SY_SAME_VALUE(SY_MOE_SOFTMAX_TOPK, sy::RoutingMode::softmax_topk);
+SY_SAME_VALUE(SY_MOE_TOPK_SOFTMAX, sy::RoutingMode::topk_softmax);
+SY_SAME_VALUE(SY_MOE_SIGMOID_TOPK, sy::RoutingMode::sigmoid_topk);
+SY_SAME_VALUE(SY_ACT_IDENTITY, sy::Activation::identity);
+SY_SAME_VALUE(SY_ACT_RELU, sy::Activation::relu);
+SY_SAME_VALUE(SY_ACT_GELU, sy::Activation::gelu);
+SY_SAME_VALUE(SY_ACT_GELU_TANH, sy::Activation::gelu_tanh);
+SY_SAME_VALUE(SY_ACT_SILU, sy::Activation::silu);
+SY_SAME_VALUE(SY_ACT_SWIGLU, sy::Activation::swiglu);
+SY_SAME_VALUE(SY_ACT_SWIGLU_INTERLEAVED, sy::Activation::swiglu_interleaved);
+#undef SY_SAME_VALUE
+
 namespace {
 
 constexpr llvm::StringLiteral kRouteDispatch = "sy_ukernel_moe_route_dispatch";
