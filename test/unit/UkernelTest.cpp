@@ -113,31 +113,30 @@ void runCase(const Case &cs, bool threaded, int64_t extraFlags,
   }
 }
 
+// Row and column tails of the register block, K of 0, 1 and past a K block.
+const Case kShapesAndTails[] = {
+    {1, 1, 1, 0, 0, 0, false},     {8, 32, 16, 0, 0, 0, false},
+    {9, 33, 17, 0, 0, 0, false},   {7, 15, 5, 0, 0, 0, true},
+    {16, 64, 256, 0, 0, 0, false}, {17, 70, 300, 3, 5, 7, true},
+    {3, 100, 513, 1, 2, 3, false}, {64, 96, 1, 0, 0, 0, true},
+    {5, 7, 0, 0, 0, 0, false},     {5, 7, 0, 0, 0, 0, true},
+};
+
 TEST(Sgemm, ShapesAndTails) {
-  const Case cases[] = {
-      {1, 1, 1, 0, 0, 0, false},     {8, 32, 16, 0, 0, 0, false},
-      {9, 33, 17, 0, 0, 0, false},   {7, 15, 5, 0, 0, 0, true},
-      {16, 64, 256, 0, 0, 0, false}, {17, 70, 300, 3, 5, 7, true},
-      {3, 100, 513, 1, 2, 3, false}, {64, 96, 1, 0, 0, 0, true},
-      {5, 7, 0, 0, 0, 0, false},     {5, 7, 0, 0, 0, 0, true},
-  };
-  for (const Case &cs : cases)
+  for (const Case &cs : kShapesAndTails)
     runCase(cs, false);
 }
 
 // The prepacked form: every tail again, K past the 128 rows of its K block
-// (300, 513), several column tiles (n = 600: 320 + 280 columns), and the
-// row-tile shapes the pool's tiling cuts (132 of 512 rows).
+// (300, 513), and then several column tiles (n = 600: 320 + 280 columns)
+// and the row-tile shapes the pool's tiling cuts (132 of 512 rows).
 TEST(Sgemm, PrepackedShapesAndTails) {
-  const Case cases[] = {
-      {1, 1, 1, 0, 0, 0, false},      {8, 32, 16, 0, 0, 0, false},
-      {9, 33, 17, 0, 0, 0, false},    {7, 15, 5, 0, 0, 0, true},
-      {16, 64, 256, 0, 0, 0, false},  {17, 70, 300, 3, 5, 7, true},
-      {3, 100, 513, 1, 2, 3, false},  {64, 96, 1, 0, 0, 0, true},
-      {5, 7, 0, 0, 0, 0, false},      {5, 7, 0, 0, 0, 0, true},
+  for (const Case &cs : kShapesAndTails)
+    runCase(cs, false, BLayout::Prepacked);
+  const Case tiles[] = {
       {13, 600, 200, 0, 0, 4, false}, {132, 160, 129, 0, 0, 0, true},
   };
-  for (const Case &cs : cases)
+  for (const Case &cs : tiles)
     runCase(cs, false, BLayout::Prepacked);
 }
 

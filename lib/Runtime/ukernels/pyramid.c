@@ -96,29 +96,22 @@ enum { kReduceBlock = 16 };
  * (a separate function would be compiled for the baseline x86-64). */
 #define SY_REDUCE_INLINE static inline __attribute__((always_inline))
 
-SY_REDUCE_INLINE void maxBlock(const float *src, int64_t stride, int64_t count,
-                            float *dst) {
-  float acc[kReduceBlock];
-  for (int t = 0; t < kReduceBlock; ++t)
-    acc[t] = src[t];
-  for (int64_t k = 1; k < count; ++k) {
-    const float *s = src + k * stride;
-    for (int t = 0; t < kReduceBlock; ++t)
-      acc[t] = s[t] > acc[t] ? s[t] : acc[t];
-  }
-  for (int t = 0; t < kReduceBlock; ++t)
-    dst[t] = acc[t];
+/* One step of the window's reduction. */
+SY_REDUCE_INLINE float combine(int isMax, float acc, float v) {
+  return isMax ? (v > acc ? v : acc) : acc + v;
 }
 
-SY_REDUCE_INLINE void sumBlock(const float *src, int64_t stride, int64_t count,
-                            float *dst) {
+/* kReduceBlock outputs; reduceShifted passes isMax as a literal, so each
+ * inlined copy is a plain max or add loop. */
+SY_REDUCE_INLINE void reduceBlock(const float *src, int64_t stride,
+                                  int64_t count, int isMax, float *dst) {
   float acc[kReduceBlock];
   for (int t = 0; t < kReduceBlock; ++t)
     acc[t] = src[t];
   for (int64_t k = 1; k < count; ++k) {
     const float *s = src + k * stride;
     for (int t = 0; t < kReduceBlock; ++t)
-      acc[t] += s[t];
+      acc[t] = combine(isMax, acc[t], s[t]);
   }
   for (int t = 0; t < kReduceBlock; ++t)
     dst[t] = acc[t];
@@ -130,10 +123,8 @@ SY_REDUCE_INLINE void reduceShifted(const float *src, int64_t stride,
   if (n < kReduceBlock) {
     for (int64_t t = 0; t < n; ++t) {
       float acc = src[t];
-      for (int64_t k = 1; k < count; ++k) {
-        float v = src[k * stride + t];
-        acc = isMax ? (v > acc ? v : acc) : acc + v;
-      }
+      for (int64_t k = 1; k < count; ++k)
+        acc = combine(isMax, acc, src[k * stride + t]);
       dst[t] = acc;
     }
     return;
@@ -142,9 +133,9 @@ SY_REDUCE_INLINE void reduceShifted(const float *src, int64_t stride,
     if (j + kReduceBlock > n)
       j = n - kReduceBlock;
     if (isMax)
-      maxBlock(src + j, stride, count, dst + j);
+      reduceBlock(src + j, stride, count, 1, dst + j);
     else
-      sumBlock(src + j, stride, count, dst + j);
+      reduceBlock(src + j, stride, count, 0, dst + j);
     if (j + kReduceBlock == n)
       break;
   }
