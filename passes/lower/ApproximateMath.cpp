@@ -30,13 +30,24 @@ namespace {
 struct ApproximateMathPass
     : public switchyard::impl::ApproximateMathBase<ApproximateMathPass> {
   void runOnOperation() override {
+    // Only these ops and what their rewrites create: a function-wide greedy
+    // run would also fold every other op, which canonicalize does later.
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<math::ExpOp, math::TanhOp, math::ErfOp>(op))
+        ops.push_back(op);
+    });
+    if (ops.empty())
+      return;
     RewritePatternSet patterns(&getContext());
     // The polynomial patterns only fire on f32 (and vectors of it).
     // The predicate sees the full op name, "math.exp".
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       return name == "math.exp" || name == "math.tanh" || name == "math.erf";
     });
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    if (failed(applyOpPatternsGreedily(ops, std::move(patterns), config)))
       signalPassFailure();
   }
 };

@@ -7,7 +7,7 @@ import numpy as np
 from onnx import TensorProto as T
 from onnx import helper as h
 
-from sye2e import check_close, compile_and_run, main
+from sye2e import check_close, compile_and_run, emit, main
 
 rng = np.random.default_rng(0)
 
@@ -130,7 +130,6 @@ def test_exp_tanh_erf_polynomials():
     m = model([h.make_node(op, ["x"], [op.lower()]) for op in refs],
               [vi("x", T.FLOAT, x.shape)],
               [vi(op.lower(), T.FLOAT, None) for op in refs], 13)
-    from sye2e import emit
     ir = emit(m, "llvm")
     for fn in ["@expf", "@tanhf", "@erff"]:
         if fn + "(" in ir:
