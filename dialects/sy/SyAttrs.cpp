@@ -184,7 +184,8 @@ PoolLevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // SparsityAttr
 //===----------------------------------------------------------------------===//
 
-// <causal [, global G]> | <window [L, R] [, global G]> | <blocks B, LAYOUT>
+// <causal [, global G]> | <window [L, R] [, global G]>
+// | <blocks B [causal], LAYOUT>
 Attribute SparsityAttr::parse(AsmParser &p, Type) {
   SMLoc loc = p.getCurrentLocation();
   StringRef kindName;
@@ -201,6 +202,7 @@ Attribute SparsityAttr::parse(AsmParser &p, Type) {
   }
   int64_t left = 0, right = 0, numGlobal = 0, blockSize = 0;
   DenseIntElementsAttr layout;
+  bool causal = false;
   if (*kind == SparsityKind::window) {
     if (p.parseLSquare() || p.parseInteger(left) || p.parseComma() ||
         p.parseInteger(right) || p.parseRSquare())
@@ -209,7 +211,10 @@ Attribute SparsityAttr::parse(AsmParser &p, Type) {
   if (*kind == SparsityKind::blocks) {
     Attribute raw;
     SMLoc layoutLoc;
-    if (p.parseInteger(blockSize) || p.parseComma() ||
+    if (p.parseInteger(blockSize))
+      return {};
+    causal = succeeded(p.parseOptionalKeyword("causal"));
+    if (p.parseComma() ||
         (layoutLoc = p.getCurrentLocation(), p.parseAttribute(raw)))
       return {};
     layout = dyn_cast<DenseIntElementsAttr>(raw);
@@ -224,7 +229,7 @@ Attribute SparsityAttr::parse(AsmParser &p, Type) {
   if (p.parseGreater())
     return {};
   return p.getChecked<SparsityAttr>(loc, p.getContext(), *kind, left, right,
-                                    numGlobal, blockSize, layout);
+                                    numGlobal, blockSize, layout, causal);
 }
 
 void SparsityAttr::print(AsmPrinter &p) const {
@@ -238,7 +243,7 @@ void SparsityAttr::print(AsmPrinter &p) const {
       p << ", global " << getNumGlobal();
     break;
   case SparsityKind::blocks:
-    p << " " << getBlockSize() << ", ";
+    p << " " << getBlockSize() << (getCausal() ? " causal, " : ", ");
     p.printAttribute(getLayout());
     break;
   }
@@ -249,7 +254,7 @@ LogicalResult
 SparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      SparsityKind kind, int64_t windowLeft, int64_t windowRight,
                      int64_t numGlobal, int64_t blockSize,
-                     DenseIntElementsAttr layout) {
+                     DenseIntElementsAttr layout, bool causal) {
   if (numGlobal < 0)
     return emitError() << "expected global >= 0, got " << numGlobal;
   if (kind == SparsityKind::window && (windowLeft < 0 || windowRight < 0))
@@ -258,6 +263,9 @@ SparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (kind != SparsityKind::window && (windowLeft != 0 || windowRight != 0))
     return emitError() << "window bounds apply to 'window' sparsity only";
   if (kind != SparsityKind::blocks) {
+    if (causal)
+      return emitError() << "'causal' after the block size applies to "
+                            "'blocks' sparsity only";
     if (layout || blockSize != 0)
       return emitError() << "a block layout applies to 'blocks' sparsity only";
     return success();

@@ -191,7 +191,13 @@ def Sy_SparsityAttr : Sy_Attr<"Sparsity", "sparsity"> {
     * `#sy.sparsity<blocks B, dense<...> : tensor<HLxQBxKBxi1>>`: the
       sequence is cut into blocks of B positions (the last block may be
       shorter); `visible = layout[h mod HL, q / B, k / B]`, with HL either 1
-      or the number of query heads, QB = ceil(Sq / B), KB = ceil(Sk / B).
+      a divisor of the number of query heads (heads use the HL layouts in
+      turn), QB = ceil(Sq / B) (ceil(Sk / B) when the op has
+      `query_offsets`: the layout's rows are then key positions),
+      KB = ceil(Sk / B).
+    * `#sy.sparsity<blocks B causal, ...>`: the same and `k <= q` (a
+      block-sparse causal layout, as onnxruntime's SparseAttention: the
+      diagonal blocks are partial).
   }];
   let parameters = (ins
     "SparsityKind":$kind,
@@ -199,7 +205,8 @@ def Sy_SparsityAttr : Sy_Attr<"Sparsity", "sparsity"> {
     "int64_t":$windowRight,
     "int64_t":$numGlobal,
     "int64_t":$blockSize,
-    OptionalParameter<"::mlir::DenseIntElementsAttr">:$layout
+    OptionalParameter<"::mlir::DenseIntElementsAttr">:$layout,
+    DefaultValuedParameter<"bool", "false">:$causal
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

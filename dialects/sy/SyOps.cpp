@@ -469,18 +469,31 @@ LogicalResult SparseAttentionOp::verify() {
   if (failed(checkShape(op, "result", getResult(), {q[0], q[1], q[2], v[3]})))
     return failure();
 
+  if (Value offsets = getQueryOffsets()) {
+    if (failed(checkShape(op, "query_offsets", offsets, {q[0]})))
+      return failure();
+    if (!ShapedType::isDynamic(q[2]) && !ShapedType::isDynamic(k[2]) &&
+        q[2] > k[2])
+      return emitOpError("expected at most as many queries (")
+             << q[2] << ") as keys (" << k[2] << ") with query_offsets";
+  }
+
   SparsityAttr sparsity = getSparsity();
   if (sparsity.getKind() == SparsityKind::blocks) {
     int64_t bs = sparsity.getBlockSize();
     ArrayRef<int64_t> layout =
         cast<ShapedType>(sparsity.getLayout().getType()).getShape();
-    if (layout[0] != 1 && staticMismatch(layout[0], q[1]))
+    if (!ShapedType::isDynamic(q[1]) &&
+        (layout[0] < 1 || q[1] % layout[0] != 0))
       return emitOpError("expected block layout heads (")
-             << layout[0] << ") to be 1 or the query heads (" << q[1] << ")";
-    if (staticMismatch(layout[1], ceilDivDim(q[2], bs)))
+             << layout[0] << ") to divide the query heads (" << q[1] << ")";
+    // With query offsets the layout's rows are key positions.
+    int64_t qpos = getQueryOffsets() ? k[2] : q[2];
+    if (staticMismatch(layout[1], ceilDivDim(qpos, bs)))
       return emitOpError("expected ")
-             << ceilDivDim(q[2], bs) << " query blocks of " << bs
-             << " for " << q[2] << " queries, layout has " << layout[1];
+             << ceilDivDim(qpos, bs) << " query blocks of " << bs << " for "
+             << qpos << (getQueryOffsets() ? " key positions" : " queries")
+             << ", layout has " << layout[1];
     if (staticMismatch(layout[2], ceilDivDim(k[2], bs)))
       return emitOpError("expected ")
              << ceilDivDim(k[2], bs) << " key blocks of " << bs << " for "

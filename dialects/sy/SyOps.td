@@ -382,7 +382,7 @@ def Sy_UpsampleConcatOp : Sy_Op<"upsample_concat"> {
 // Sparse attention
 //===----------------------------------------------------------------------===//
 
-def Sy_SparseAttentionOp : Sy_Op<"sparse_attention"> {
+def Sy_SparseAttentionOp : Sy_Op<"sparse_attention", [AttrSizedOperandSegments]> {
   let summary = "attention restricted to a structured set of (query, key) pairs";
   let description = [{
     `query [B, HQ, SQ, D]`, `key [B, HK, SK, D]`, `value [B, HK, SK, DV]`,
@@ -398,6 +398,13 @@ def Sy_SparseAttentionOp : Sy_Op<"sparse_attention"> {
     visible one) is NaN with `fully_masked_rows = nan` (the default, what
     a dense Softmax gives) and 0 with `fully_masked_rows = zero`.
 
+    With `query_offsets` (i32 `[B]`: a KV cache, whose key rows `[0, SK)`
+    are the sequence so far and whose queries are its newest positions),
+    query row `q` of batch `b` is at key position `p = query_offsets[b] +
+    q`, and `visible(h, p, k)` decides instead of `visible(h, q, k)`; the
+    bias is still indexed by `q`. Offsets outside `[0, SK - SQ]` are an
+    error at run time (the run fails with an invalid-argument status).
+
     ```mlir
     %o = sy.sparse_attention %q, %k, %v scale = 1.250000e-01
            sparsity = <window [128, 0]>
@@ -410,13 +417,16 @@ def Sy_SparseAttentionOp : Sy_Op<"sparse_attention"> {
     Sy_FloatTensor:$key,
     Sy_FloatTensor:$value,
     Optional<Sy_FloatTensor>:$bias,
+    Optional<TensorOf<[I32]>>:$query_offsets,
     F32Attr:$scale,
     Sy_SparsityAttr:$sparsity,
     DefaultValuedAttr<Sy_FullyMaskedRows, "::switchyard::sy::FullyMaskedRows::nan">:$fully_masked_rows
   );
   let results = (outs Sy_FloatTensor:$result);
   let assemblyFormat = [{
-    $query `,` $key `,` $value (`bias` $bias^)? `scale` `=` $scale
+    $query `,` $key `,` $value (`bias` $bias^)?
+    (`query_offsets` $query_offsets^ `:` type($query_offsets))?
+    `scale` `=` $scale
     `sparsity` `=` $sparsity (`fully_masked_rows` `=` $fully_masked_rows^)?
     attr-dict `:` type($query) `,` type($key) `,` type($value)
     (`,` type($bias)^)? `->` type($result)

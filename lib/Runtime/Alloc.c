@@ -114,6 +114,14 @@ void sy_rt_kernel_out_of_memory(size_t bytes) {
                                    bytes ? bytes : 1);
 }
 
+void sy_rt_kernel_invalid_input(const char *message) {
+  sy_context *ctx = sy_rt_run_context;
+  const char *none = NULL;
+  if (ctx)
+    atomic_compare_exchange_strong(&ctx->kernel_invalid_input, &none,
+                                   message);
+}
+
 static void freeList(sy_rt_block *b) {
   while (b) {
     sy_rt_block *next = b->next;

@@ -290,6 +290,7 @@ static int runChecked(sy_context *ctx, const sy_tensor *inputs,
   sy_rt_current_context = sy_rt_run_context = ctx;
   sy_rt_thread_scratch = &ctx->pool.scratch[0];
   atomic_store(&ctx->kernel_oom_bytes, 0);
+  atomic_store(&ctx->kernel_invalid_input, (const char *)NULL);
   int32_t status = 0;
   int aborted = setjmp(ctx->run_abort);
   if (!aborted)
@@ -307,6 +308,11 @@ static int runChecked(sy_context *ctx, const sy_tensor *inputs,
                     "working memory",
                     kernelBytes);
     return SY_ERROR_OUT_OF_MEMORY;
+  }
+  const char *invalid = atomic_load(&ctx->kernel_invalid_input);
+  if (invalid) {
+    sy_rt_set_error(ctx, "run: %s", invalid);
+    return SY_ERROR_INVALID_ARGUMENT;
   }
   if (status != 0) {
     sy_rt_set_error(ctx, "the model failed with status %" PRId32, status);

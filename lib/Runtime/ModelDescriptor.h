@@ -89,6 +89,13 @@ void *sy_rt_scratch_or_alloc(size_t bytes, void **owned);
  * nothing outside a run. */
 void sy_rt_kernel_out_of_memory(size_t bytes);
 
+/* A kernel found a run-time input value it cannot honour (`message`, a
+ * string literal: e.g. a position past the end of a KV cache). It goes on
+ * with a safe substitute, and the run fails with SY_ERROR_INVALID_ARGUMENT
+ * and "run: <message>" once the model returns. Callable like
+ * sy_rt_kernel_out_of_memory; the first report of a run wins. */
+void sy_rt_kernel_invalid_input(const char *message);
+
 #ifdef __cplusplus
 }
 #endif

@@ -111,6 +111,8 @@ struct sy_context {
   /* The first failed kernel allocation of the run, in bytes (0: none);
    * kernels may fail on worker threads, where nothing can jump. */
   atomic_size_t kernel_oom_bytes;
+  /* The first invalid run-time input a kernel reported (NULL: none). */
+  _Atomic(const char *) kernel_invalid_input;
 };
 
 /* Replaces `ctx`'s error message (what last_error returns) with the

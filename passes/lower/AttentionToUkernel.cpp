@@ -6,7 +6,8 @@
 //   shapes, sparsity, scale and bias strides -> a constant
 //       [SY_ATTN_FIELDS] i64 table (ukernels.h)
 //   a block layout -> a constant u8 [HL, QB, KB] table
-//   query, key, value, bias -> bufferization.to_buffer (read-only)
+//   query, key, value, bias, query_offsets -> bufferization.to_buffer
+//       (read-only; absent ones as address 0)
 //   result -> memref.alloc, bufferization.to_tensor (restrict)
 //
 //===----------------------------------------------------------------------===//
@@ -37,7 +38,7 @@ static_assert(SY_ATTN_CAUSAL == static_cast<int>(sy::SparsityKind::causal) &&
               "the kernel takes sy::SparsityKind's values");
 
 LogicalResult lowerSparseAttention(ModuleOp module, sy::SparseAttentionOp op) {
-  if (failed(switchyard::checkStaticF32Operands(op)))
+  if (failed(switchyard::checkStaticF32Operands(op, op.getQueryOffsets())))
     return failure();
   OpBuilder b(op);
   TensorCallBuilder c{b, op.getLoc()};
@@ -61,9 +62,10 @@ LogicalResult lowerSparseAttention(ModuleOp module, sy::SparseAttentionOp op) {
   params[SY_ATTN_BLOCK] = sparsity.getBlockSize();
   params[SY_ATTN_LAYOUT_HEADS] = 1;
   params[SY_ATTN_FLAGS] =
-      op.getFullyMaskedRows() == sy::FullyMaskedRows::zero
-          ? SY_ATTN_ZERO_MASKED_ROWS
-          : 0;
+      (op.getFullyMaskedRows() == sy::FullyMaskedRows::zero
+           ? SY_ATTN_ZERO_MASKED_ROWS
+           : 0) |
+      (sparsity.getCausal() ? SY_ATTN_CAUSAL_BLOCKS : 0);
   params[SY_ATTN_SCALE_BITS] =
       llvm::bit_cast<int32_t>(op.getScale().convertToFloat());
 
@@ -89,12 +91,16 @@ LogicalResult lowerSparseAttention(ModuleOp module, sy::SparseAttentionOp op) {
     layout = c.address(c.constant(ArrayRef(bytes), shape, b.getI8Type()));
   }
 
+  Value offsets = c.i64(0);
+  if (Value offsetTensor = op.getQueryOffsets())
+    offsets = c.address(c.input(offsetTensor));
+
   Value paramTable = c.constant(ArrayRef(params), {SY_ATTN_FIELDS}, b.getI64Type());
   Value result = c.alloc(op.getResult().getType());
   c.call(module, kSparseAttention,
          {c.address(paramTable), c.address(c.input(op.getQuery())),
           c.address(c.input(op.getKey())), c.address(c.input(op.getValue())),
-          bias, layout, c.address(result)});
+          bias, layout, offsets, c.address(result)});
   op.getResult().replaceAllUsesWith(c.result(result, op.getResult().getType()));
   op.erase();
   return success();

@@ -137,13 +137,16 @@ struct TensorCallBuilder {
   }
 };
 
-/// The sy kernels take f32 tensors of static shape: an error at `op`
-/// naming the first operand or result that is not one.
-inline mlir::LogicalResult checkStaticF32Operands(mlir::Operation *op) {
+/// The sy kernels take f32 tensors of static shape (`i32Operand`, if
+/// given, an i32 one): an error at `op` naming the first operand or result
+/// that is not one.
+inline mlir::LogicalResult
+checkStaticF32Operands(mlir::Operation *op, mlir::Value i32Operand = {}) {
   using namespace mlir;
   for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
     auto type = cast<RankedTensorType>(v.getType());
-    if (!type.hasStaticShape() || !type.getElementType().isF32())
+    bool i32 = v == i32Operand && type.getElementType().isInteger(32);
+    if (!type.hasStaticShape() || (!type.getElementType().isF32() && !i32))
       return op->emitError() << "the CPU lowering of " << op->getName()
                              << " needs f32 tensors of static shape, got "
                              << type;

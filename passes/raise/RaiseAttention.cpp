@@ -303,7 +303,7 @@ sy::SparsityAttr structuredSparsity(MLIRContext *ctx, const Mask &m) {
   return sy::SparsityAttr::get(
       ctx, causal ? sy::SparsityKind::causal : sy::SparsityKind::window,
       causal ? 0 : std::min(left, unbounded), causal ? 0 : std::min(right, unbounded),
-      g, 0, nullptr);
+      g, 0, nullptr, /*causal=*/false);
 }
 
 /// The block layout of `m` with blocks of `bs` ([heads][QB][KB], a block
@@ -331,15 +331,20 @@ std::pair<std::vector<bool>, bool> blockLayout(const Mask &m, int64_t heads,
   return {layout, exact};
 }
 
-sy::SparsityAttr blocksSparsity(MLIRContext *ctx, int64_t heads, int64_t sq,
+/// `#sy.sparsity<blocks bs [causal], layout>` of `heads` layouts over
+/// `qpos` query positions and `sk` keys.
+sy::SparsityAttr blocksSparsity(MLIRContext *ctx, int64_t heads, int64_t qpos,
                                 int64_t sk, int64_t bs,
-                                const std::vector<bool> &layout) {
+                                const std::vector<bool> &layout,
+                                bool causal = false) {
   auto type = RankedTensorType::get(
-      {heads, (sq + bs - 1) / bs, (sk + bs - 1) / bs}, IntegerType::get(ctx, 1));
+      {heads, (qpos + bs - 1) / bs, (sk + bs - 1) / bs},
+      IntegerType::get(ctx, 1));
   SmallVector<bool> bits(layout.begin(), layout.end());
   return sy::SparsityAttr::get(ctx, sy::SparsityKind::blocks, 0, 0, 0, bs,
                                cast<DenseIntElementsAttr>(
-                                   DenseElementsAttr::get(type, ArrayRef(bits))));
+                                   DenseElementsAttr::get(type, ArrayRef(bits))),
+                               causal);
 }
 
 /// `v` [..., S, D] of rank 2-4 as [B, H, S, D].
@@ -522,7 +527,8 @@ bool raiseAttention(NodeOp softmax) {
        cast<ShapedType>(v4.getType()).getDimSize(3)},
       b.getF32Type());
   Value out = sy::SparseAttentionOp::create(
-      b, loc, outType4, q4, k4, v4, bias, b.getF32FloatAttr(scale), sparsity,
+      b, loc, outType4, q4, k4, v4, bias, /*query_offsets=*/Value(),
+      b.getF32FloatAttr(scale), sparsity,
       sy::FullyMaskedRowsAttr::get(ctx, sy::FullyMaskedRows::nan));
   if (rank != 4) {
     SmallVector<ReassociationIndices> groups =

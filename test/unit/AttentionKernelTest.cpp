@@ -13,7 +13,9 @@
 // layouts, an additive bias broadcast over batch and heads, grouped
 // key/value heads, d and dv that are not multiples of 16, sequence lengths
 // that are not multiples of the tile or block, query and key lengths that
-// differ, and fully masked rows (NaN and zero).
+// differ, fully masked rows (NaN and zero), and the KV-cache form:
+// causal block layouts (SY_ATTN_CAUSAL_BLOCKS) with per-batch query
+// offsets, aligned and not to blocks, with out-of-range offsets clamped.
 //
 // Bound: |got - want| <= 2e-5 + 2e-4 |want| (float32 scores and sums over
 // at most a few hundred keys; exp to about 2 ulp).
@@ -24,6 +26,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -39,12 +42,26 @@ struct Case {
   std::vector<uint8_t> layout;
   bool withBias = false; // [sq][sk], broadcast over batch and heads
   bool zeroRows = false;
+  bool causalBlocks = false;
+  // Query row q of batch b at key position offsets[b] + q (empty: none).
+  std::vector<int32_t> offsets;
   float scale = 0.125f;
 };
 
+/// The position of batch b's query row q (the kernel's clamping included).
+int64_t positionOf(const Case &c, int64_t b, int64_t q) {
+  if (c.offsets.empty())
+    return q;
+  int64_t off = std::clamp<int64_t>(c.offsets[b], 0, c.sk - c.sq);
+  return off + q;
+}
+
 bool visible(const Case &c, int64_t h, int64_t q, int64_t k) {
   if (c.kind == SY_ATTN_BLOCKS) {
-    int64_t qb = (c.sq + c.block - 1) / c.block, kb = (c.sk + c.block - 1) / c.block;
+    int64_t qpos = c.offsets.empty() ? c.sq : c.sk;
+    int64_t qb = (qpos + c.block - 1) / c.block, kb = (c.sk + c.block - 1) / c.block;
+    if (c.causalBlocks && k > q)
+      return false;
     return c.layout[((h % c.layoutHeads) * qb + q / c.block) * kb + k / c.block];
   }
   if (q < c.global || k < c.global)
@@ -88,7 +105,7 @@ void runCase(const Case &c, unsigned seed) {
         std::vector<double> s(c.sk, -INFINITY);
         double mx = -INFINITY;
         for (int64_t j = 0; j < c.sk; ++j) {
-          if (!visible(c, h, i, j))
+          if (!visible(c, h, positionOf(c, b, i), j))
             continue;
           const float *kr = &k[((b * c.hk + h / group) * c.sk + j) * c.d];
           double dot = 0;
@@ -130,7 +147,8 @@ void runCase(const Case &c, unsigned seed) {
     params[SY_ATTN_BLOCK] = c.block;
     params[SY_ATTN_LAYOUT_HEADS] = c.layoutHeads;
     params[SY_ATTN_FLAGS] = (portable ? SY_UK_PORTABLE : 0) |
-                            (c.zeroRows ? SY_ATTN_ZERO_MASKED_ROWS : 0);
+                            (c.zeroRows ? SY_ATTN_ZERO_MASKED_ROWS : 0) |
+                            (c.causalBlocks ? SY_ATTN_CAUSAL_BLOCKS : 0);
     int32_t bits;
     std::memcpy(&bits, &c.scale, sizeof(bits));
     params[SY_ATTN_SCALE_BITS] = bits;
@@ -142,6 +160,7 @@ void runCase(const Case &c, unsigned seed) {
         reinterpret_cast<intptr_t>(k.data()), reinterpret_cast<intptr_t>(v.data()),
         c.withBias ? reinterpret_cast<intptr_t>(bias.data()) : 0,
         c.layout.empty() ? 0 : reinterpret_cast<intptr_t>(c.layout.data()),
+        c.offsets.empty() ? 0 : reinterpret_cast<intptr_t>(c.offsets.data()),
         reinterpret_cast<intptr_t>(got.data()));
     for (size_t i = 0; i < want.size(); ++i) {
       if (std::isnan(want[i])) {
@@ -258,6 +277,61 @@ TEST(SparseAttention, FullyMaskedRowsNaNAndZero) {
   runCase(w, 9);
   w.zeroRows = true;
   runCase(w, 9);
+}
+
+TEST(SparseAttention, CausalBlocksPrompt) {
+  Case c;
+  c.hq = 4;
+  c.hk = 2;
+  c.sq = c.sk = 100; // blocks of 16: a short last block
+  c.d = c.dv = 24;
+  c.kind = SY_ATTN_BLOCKS;
+  c.block = 16;
+  c.causalBlocks = true;
+  c.layoutHeads = 2; // heads 0, 2 and 1, 3 share a layout
+  c.layout = randomLayout(2, 7, 7, 10, 0.5);
+  for (int64_t l = 0; l < 2; ++l)
+    for (int64_t r = 0; r < 7; ++r)
+      c.layout[(l * 7 + r) * 7 + r] = 1; // the diagonal: no empty row
+  runCase(c, 10);
+}
+
+TEST(SparseAttention, CausalBlocksWithQueryOffsets) {
+  // A KV cache of 160 positions; batch 0 decodes its 71st token, batch 1
+  // its 33rd (a block boundary); then 20 rows across block boundaries.
+  for (int64_t sq : {1, 20}) {
+    for (int64_t block : {16, 64}) {
+      Case c;
+      c.batch = 2;
+      c.hq = 2;
+      c.sq = sq;
+      c.sk = 160;
+      c.d = c.dv = 16;
+      c.kind = SY_ATTN_BLOCKS;
+      c.block = block;
+      c.causalBlocks = true;
+      int64_t nb = (c.sk + block - 1) / block;
+      c.layout = randomLayout(1, nb, nb, 11, 0.5);
+      for (int64_t r = 0; r < nb; ++r)
+        c.layout[r * nb + r] = 1;
+      c.offsets = {70, 32};
+      runCase(c, 11);
+      c.kind = SY_ATTN_CAUSAL; // the same offsets without a layout
+      c.block = 0;
+      c.causalBlocks = false;
+      c.layout.clear();
+      runCase(c, 12);
+    }
+  }
+}
+
+TEST(SparseAttention, QueryOffsetsOutOfRangeAreClamped) {
+  Case c;
+  c.batch = 2;
+  c.sq = 4;
+  c.sk = 40;
+  c.offsets = {-5, 90}; // clamped to 0 and 36 (outside a run: no report)
+  runCase(c, 13);
 }
 
 } // namespace

@@ -86,6 +86,12 @@ TEST_F(SyAttrsTest, Sparsity) {
   ASSERT_TRUE(blocks);
   EXPECT_EQ(blocks.getBlockSize(), 64);
   EXPECT_EQ(blocks.getLayout().getNumElements(), 4);
+  EXPECT_FALSE(blocks.getCausal());
+  auto causalBlocks = dyn_cast_or_null<SparsityAttr>(parse(
+      "#sy.sparsity<blocks 16 causal, dense<true> : tensor<2x3x3xi1>>"));
+  ASSERT_TRUE(causalBlocks);
+  EXPECT_TRUE(causalBlocks.getCausal());
+  EXPECT_EQ(causalBlocks.getBlockSize(), 16);
 }
 
 // Rules the textual syntax cannot express (the parser never builds such an
@@ -98,11 +104,11 @@ TEST_F(SyAttrsTest, SparsityBuilderRules) {
   });
   auto getChecked = [&](SparsityKind kind, int64_t left, int64_t right,
                         int64_t global, int64_t block,
-                        DenseIntElementsAttr layout) {
+                        DenseIntElementsAttr layout, bool causal = false) {
     message.clear();
     return SparsityAttr::getChecked(
         [&] { return emitError(UnknownLoc::get(&ctx)); }, &ctx, kind, left,
-        right, global, block, layout);
+        right, global, block, layout, causal);
   };
   auto layoutType = RankedTensorType::get({1, 1, 1}, IntegerType::get(&ctx, 1));
   auto layout = cast<DenseIntElementsAttr>(
@@ -117,6 +123,9 @@ TEST_F(SyAttrsTest, SparsityBuilderRules) {
             std::string::npos);
   EXPECT_FALSE(getChecked(SparsityKind::blocks, 0, 0, 0, 64, {}));
   EXPECT_EQ(message, "'blocks' sparsity needs a layout");
+  EXPECT_FALSE(getChecked(SparsityKind::causal, 0, 0, 0, 0, {}, true));
+  EXPECT_EQ(message, "'causal' after the block size applies to 'blocks' "
+                     "sparsity only");
   // And the well-formed counterparts are accepted.
   EXPECT_TRUE(getChecked(SparsityKind::window, 4, 0, 1, 0, {}));
   EXPECT_TRUE(getChecked(SparsityKind::blocks, 0, 0, 0, 64, layout));

@@ -15,6 +15,13 @@
  * partially; the additive bias is added where given.
  *
  * The portable body computes the same per query row with scalar loops.
+ *
+ * With query offsets (a KV cache), batch b's query row q is key position
+ * off[b] + q: visibility (keyRanges, chunkFull, maskChunk, visibleAt) works
+ * on these absolute positions, while q, the bias and the output are
+ * indexed by the row. Block tiles then follow the absolute block grid, so
+ * a head has one block's tiles more than ceil(sq / block) needs (the
+ * extra ones are empty when the offset is block aligned).
  *===----------------------------------------------------------------------===*/
 #include "lib/Runtime/ModelDescriptor.h"
 #include "lib/Runtime/ukernels/ukernels.h"
@@ -29,9 +36,11 @@ enum { TQ = 64, TK = 64 };
 typedef struct {
   int64_t batch, hq, hk, sq, sk, d, dv, kind, left, right, global, block,
       layoutHeads, flags, bsB, bsH, bsQ, bsK;
+  int causal; /* keys after the query's position are invisible */
   float scale;
   const float *q, *k, *v, *bias;
   const uint8_t *layout; /* [layoutHeads][qblocks][kblocks], blocks only */
+  const int32_t *qoffsets; /* [batch] or NULL (see the header) */
   float *out;
   int64_t qblocks, kblocks, tileRows, tilesPerBlock, tilesPerHead, dvPad;
 } attn_job;
@@ -40,33 +49,52 @@ typedef struct {
   int64_t lo, hi;
 } key_range;
 
-/* Query rows [*q0, *q1) of tile `t` of a head and the query block holding
- * them (blocks only). Returns 0 for an empty tile (the short last block). */
-static int tileRowsOf(const attn_job *j, int64_t t, int64_t *q0, int64_t *q1,
-                      int64_t *qb) {
-  if (j->kind != SY_ATTN_BLOCKS) {
-    *qb = 0;
-    *q0 = t * TQ;
-    *q1 = *q0 + TQ < j->sq ? *q0 + TQ : j->sq;
-    return 1;
-  }
-  *qb = t / j->tilesPerBlock;
-  int64_t blockEnd = (*qb + 1) * j->block < j->sq ? (*qb + 1) * j->block
-                                                   : j->sq;
-  *q0 = *qb * j->block + (t % j->tilesPerBlock) * j->tileRows;
-  *q1 = *q0 + j->tileRows < blockEnd ? *q0 + j->tileRows : blockEnd;
-  return *q0 < *q1;
+/* Batch b's query offset, clamped to [0, sk - sq] (an offset outside it is
+ * reported: it would read keys past the cache). */
+static int64_t queryOffset(const attn_job *j, int64_t b) {
+  if (!j->qoffsets)
+    return 0;
+  int64_t off = j->qoffsets[b], last = j->sk - j->sq;
+  if (off >= 0 && off <= last)
+    return off;
+  sy_rt_kernel_invalid_input("sparse attention: a query position is outside "
+                             "the key/value cache (key_total_sequence_lengths "
+                             "or total_sequence_length out of range)");
+  return off < 0 || last < 0 ? 0 : last;
 }
 
-/* The keys query rows [q0, q1) of head h can see, as sorted disjoint
- * ranges in r (room for kblocks + 2); returns their count. */
+/* Absolute positions [*a0, *a1) of the query rows of tile `t` of a head
+ * whose first row is at position `off`, and the query block holding them
+ * (blocks only). Returns 0 for an empty tile (the short last block, or a
+ * block the offset rows do not reach). */
+static int tileRowsOf(const attn_job *j, int64_t t, int64_t off, int64_t *a0,
+                      int64_t *a1, int64_t *qb) {
+  int64_t end = off + j->sq;
+  if (j->kind != SY_ATTN_BLOCKS) {
+    *qb = 0;
+    *a0 = off + t * TQ;
+    *a1 = *a0 + TQ < end ? *a0 + TQ : end;
+    return 1;
+  }
+  *qb = off / j->block + t / j->tilesPerBlock;
+  int64_t blockEnd = (*qb + 1) * j->block < end ? (*qb + 1) * j->block : end;
+  *a0 = *qb * j->block + (t % j->tilesPerBlock) * j->tileRows;
+  *a1 = *a0 + j->tileRows < blockEnd ? *a0 + j->tileRows : blockEnd;
+  *a0 = *a0 > off ? *a0 : off;
+  return *a0 < *a1;
+}
+
+/* The keys the queries at positions [q0, q1) of head h can see, as sorted
+ * disjoint ranges in r (room for kblocks + 2); returns their count. */
 static int64_t keyRanges(const attn_job *j, int64_t h, int64_t q0, int64_t q1,
                          int64_t qb, key_range *r) {
   int64_t n = 0, sk = j->sk;
   if (j->kind == SY_ATTN_BLOCKS) {
     const uint8_t *row =
         j->layout + ((h % j->layoutHeads) * j->qblocks + qb) * j->kblocks;
-    for (int64_t kb = 0; kb < j->kblocks; ++kb) {
+    if (j->causal && q1 < sk)
+      sk = q1; /* no key after the last query */
+    for (int64_t kb = 0; kb < j->kblocks && kb * j->block < sk; ++kb) {
       if (!row[kb])
         continue;
       int64_t lo = kb * j->block, hi = lo + j->block < sk ? lo + j->block : sk;
@@ -97,8 +125,11 @@ static int64_t keyRanges(const attn_job *j, int64_t h, int64_t q0, int64_t q1,
   return n;
 }
 
-/* visible(q, k) of the structured kinds (blocks are whole: see keyRanges). */
+/* visible(q, k) of query position q within the ranges keyRanges gave
+ * (which hold whole blocks: only causality remains to check there). */
 static inline int visibleAt(const attn_job *j, int64_t q, int64_t k) {
+  if (j->kind == SY_ATTN_BLOCKS)
+    return !j->causal || k <= q;
   if (q < j->global || k < j->global)
     return 1;
   if (j->kind == SY_ATTN_CAUSAL)
@@ -109,7 +140,9 @@ static inline int visibleAt(const attn_job *j, int64_t q, int64_t k) {
 /* True when every (q, k) in [q0, q1) x [k0, k1) is visible. */
 static int chunkFull(const attn_job *j, int64_t q0, int64_t q1, int64_t k0,
                      int64_t k1) {
-  if (j->kind == SY_ATTN_BLOCKS || q1 <= j->global || k1 <= j->global)
+  if (j->kind == SY_ATTN_BLOCKS)
+    return !j->causal || k1 - 1 <= q0;
+  if (q1 <= j->global || k1 <= j->global)
     return 1;
   if (j->kind == SY_ATTN_CAUSAL)
     return k1 - 1 <= q0;
@@ -131,19 +164,21 @@ static void finishRow(const attn_job *j, const float *o, float l, float *dst) {
 
 /*===- Portable body -------------------------------------------------------===*/
 
-static void tilePortable(const attn_job *j, int64_t b, int64_t h, int64_t q0,
-                         int64_t q1, int64_t qb, float *o, key_range *r) {
+static void tilePortable(const attn_job *j, int64_t b, int64_t h, int64_t off,
+                         int64_t a0, int64_t a1, int64_t qb, float *o,
+                         key_range *r) {
   int64_t d = j->d, dv = j->dv, hkv = h / (j->hq / j->hk);
   const float *K = j->k + (b * j->hk + hkv) * j->sk * d;
   const float *V = j->v + (b * j->hk + hkv) * j->sk * dv;
-  int64_t nr = keyRanges(j, h, q0, q1, qb, r);
-  for (int64_t q = q0; q < q1; ++q) {
+  int64_t nr = keyRanges(j, h, a0, a1, qb, r);
+  for (int64_t a = a0; a < a1; ++a) {
+    int64_t q = a - off;
     const float *qrow = j->q + ((b * j->hq + h) * j->sq + q) * d;
     float m = -INFINITY, l = 0.f;
     memset(o, 0, (size_t)dv * sizeof(float));
     for (int64_t i = 0; i < nr; ++i)
       for (int64_t k = r[i].lo; k < r[i].hi; ++k) {
-        if (j->kind != SY_ATTN_BLOCKS && !visibleAt(j, q, k))
+        if (!visibleAt(j, a, k))
           continue;
         float s = 0.f;
         for (int64_t x = 0; x < d; ++x)
@@ -282,7 +317,8 @@ static SY_TARGET void updateOutput(float *O, int64_t ldo, const float *alpha,
   }
 }
 
-/* Sets St[j][i] to -inf where (q0 + i, k0 + j) is not visible. */
+/* Sets St[j][i] to -inf where (q0 + i, k0 + j) is not visible (q0 a
+ * position). */
 static SY_TARGET void maskChunk(const attn_job *j, float *St, int64_t q0,
                                 int64_t k0, int64_t nk) {
   const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
@@ -295,7 +331,7 @@ static SY_TARGET void maskChunk(const attn_job *j, float *St, int64_t q0,
     for (int c = 0; c < 4; ++c) {
       __m512i q = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(q0 + 16 * c)), iota);
       __mmask16 vis;
-      if (j->kind == SY_ATTN_CAUSAL)
+      if (j->kind != SY_ATTN_WINDOW) /* causal, or causal blocks */
         vis = _mm512_cmpge_epi32_mask(q, _mm512_set1_epi32((int32_t)k));
       else
         vis = _mm512_cmple_epi32_mask(q, _mm512_set1_epi32((int32_t)(k + j->left))) &
@@ -310,9 +346,9 @@ static SY_TARGET void maskChunk(const attn_job *j, float *St, int64_t q0,
 /* One tile: scratch holds Qt [d][64], St [64][64], O [64][dvPad], m, l and
  * alpha [64] each, all 64-byte aligned. */
 static SY_TARGET void tileAvx512(const attn_job *j, int64_t b, int64_t h,
-                                 int64_t q0, int64_t q1, int64_t qb,
-                                 float *scratch, key_range *r) {
-  int64_t d = j->d, dv = j->dv, ldo = j->dvPad, nq = q1 - q0;
+                                 int64_t off, int64_t a0, int64_t a1,
+                                 int64_t qb, float *scratch, key_range *r) {
+  int64_t d = j->d, dv = j->dv, ldo = j->dvPad, nq = a1 - a0, q0 = a0 - off;
   int64_t hkv = h / (j->hq / j->hk);
   const float *Q = j->q + ((b * j->hq + h) * j->sq + q0) * d;
   const float *K = j->k + (b * j->hk + hkv) * j->sk * d;
@@ -329,7 +365,7 @@ static SY_TARGET void tileAvx512(const attn_job *j, int64_t b, int64_t h,
     _mm512_store_ps(l + 16 * c, _mm512_setzero_ps());
   }
 
-  int64_t nr = keyRanges(j, h, q0, q1, qb, r);
+  int64_t nr = keyRanges(j, h, a0, a1, qb, r);
   for (int64_t ri = 0; ri < nr; ++ri)
     for (int64_t k0 = r[ri].lo; k0 < r[ri].hi; k0 += TK) {
       int64_t nk = r[ri].hi - k0 < TK ? r[ri].hi - k0 : TK;
@@ -338,8 +374,8 @@ static SY_TARGET void tileAvx512(const attn_job *j, int64_t b, int64_t h,
         scoreRows(K + (k0 + x) * d, d, Qt, St + x * TQ, 6);
       for (; x < nk; ++x)
         scoreRows(K + (k0 + x) * d, d, Qt, St + x * TQ, 1);
-      if (!chunkFull(j, q0, q1, k0, k0 + nk))
-        maskChunk(j, St, q0, k0, nk);
+      if (!chunkFull(j, a0, a1, k0, k0 + nk))
+        maskChunk(j, St, a0, k0, nk);
       if (j->bias)
         for (int64_t y = 0; y < nk; ++y)
           for (int64_t i = 0; i < nq; ++i)
@@ -381,10 +417,11 @@ static int haveAvx512(void) {
 }
 #else
 static int haveAvx512(void) { return 0; }
-static void tileAvx512(const attn_job *j, int64_t b, int64_t h, int64_t q0,
-                       int64_t q1, int64_t qb, float *scratch, key_range *r) {
-  (void)j, (void)b, (void)h, (void)q0, (void)q1, (void)qb, (void)scratch,
-      (void)r;
+static void tileAvx512(const attn_job *j, int64_t b, int64_t h, int64_t off,
+                       int64_t a0, int64_t a1, int64_t qb, float *scratch,
+                       key_range *r) {
+  (void)j, (void)b, (void)h, (void)off, (void)a0, (void)a1, (void)qb,
+      (void)scratch, (void)r;
 }
 #endif
 
@@ -409,20 +446,21 @@ static void attentionItems(void *env, int64_t begin, int64_t end) {
   key_range *r = (key_range *)(scratch + floats);
   for (int64_t item = begin; item < end; ++item) {
     int64_t t = item % j->tilesPerHead, bh = item / j->tilesPerHead;
-    int64_t b = bh / j->hq, h = bh % j->hq, q0, q1, qb;
-    if (!tileRowsOf(j, t, &q0, &q1, &qb))
+    int64_t b = bh / j->hq, h = bh % j->hq, a0, a1, qb;
+    int64_t off = queryOffset(j, b);
+    if (!tileRowsOf(j, t, off, &a0, &a1, &qb))
       continue;
     if (simd)
-      tileAvx512(j, b, h, q0, q1, qb, scratch, r);
+      tileAvx512(j, b, h, off, a0, a1, qb, scratch, r);
     else
-      tilePortable(j, b, h, q0, q1, qb, scratch, r);
+      tilePortable(j, b, h, off, a0, a1, qb, scratch, r);
   }
   free(owned);
 }
 
 void sy_ukernel_sparse_attention(intptr_t params, intptr_t q, intptr_t k,
                                  intptr_t v, intptr_t bias, intptr_t layout,
-                                 intptr_t out) {
+                                 intptr_t qoffsets, intptr_t out) {
   const int64_t *p = (const int64_t *)params;
   attn_job j;
   j.batch = p[SY_ATTN_BATCH];
@@ -450,15 +488,22 @@ void sy_ukernel_sparse_attention(intptr_t params, intptr_t q, intptr_t k,
   j.v = (const float *)v;
   j.bias = (const float *)bias;
   j.layout = (const uint8_t *)layout;
+  j.qoffsets = (const int32_t *)qoffsets;
+  j.causal = j.kind == SY_ATTN_CAUSAL ||
+             (j.kind == SY_ATTN_BLOCKS && (j.flags & SY_ATTN_CAUSAL_BLOCKS));
   j.out = (float *)out;
   if (j.batch <= 0 || j.hq <= 0 || j.sq <= 0 || j.dv <= 0)
     return;
   if (j.kind == SY_ATTN_BLOCKS) {
-    j.qblocks = (j.sq + j.block - 1) / j.block;
+    /* Query blocks: of the queries' positions, keys' with offsets. */
+    int64_t qpos = j.qoffsets ? j.sk : j.sq;
+    j.qblocks = (qpos + j.block - 1) / j.block;
     j.kblocks = (j.sk + j.block - 1) / j.block;
     j.tileRows = j.block < TQ ? j.block : TQ;
     j.tilesPerBlock = (j.block + j.tileRows - 1) / j.tileRows;
-    j.tilesPerHead = j.qblocks * j.tilesPerBlock;
+    int64_t spanned = (j.sq + j.block - 1) / j.block + (j.qoffsets ? 1 : 0);
+    j.tilesPerHead =
+        (spanned < j.qblocks ? spanned : j.qblocks) * j.tilesPerBlock;
   } else {
     j.qblocks = j.kblocks = 0;
     j.tileRows = TQ;

@@ -223,15 +223,21 @@ enum {
 /* sy::SparsityKind's values. */
 enum { SY_ATTN_CAUSAL = 0, SY_ATTN_WINDOW = 1, SY_ATTN_BLOCKS = 2 };
 /* FLAGS: a row that sees no key is 0 (fully_masked_rows = zero), not NaN;
+ * SY_ATTN_CAUSAL_BLOCKS: a block layout is also causal (`blocks B causal`,
+ * a key is visible only at or before the query's position);
  * SY_UK_PORTABLE runs the portable body. */
-enum { SY_ATTN_ZERO_MASKED_ROWS = 4 };
+enum { SY_ATTN_ZERO_MASKED_ROWS = 4, SY_ATTN_CAUSAL_BLOCKS = 8 };
 
 /* sy.sparse_attention: threads over (batch, query head, query tile); each
  * tile visits only the keys it can see (flash attention: online softmax,
- * no score matrix). */
+ * no score matrix). `qoffsets` (i32 [batch], or 0 for none): query row q of
+ * batch b sits at key position qoffsets[b] + q, where visibility is
+ * evaluated (a KV cache: the queries are the newest keys), and the layout
+ * has ceil(sk / BLOCK) query blocks. An offset outside [0, sk - sq] is
+ * clamped into it and the run fails with SY_ERROR_INVALID_ARGUMENT. */
 void sy_ukernel_sparse_attention(intptr_t params, intptr_t q, intptr_t k,
                                  intptr_t v, intptr_t bias, intptr_t layout,
-                                 intptr_t out);
+                                 intptr_t qoffsets, intptr_t out);
 
 #ifdef __cplusplus
 }

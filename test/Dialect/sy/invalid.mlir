@@ -883,10 +883,28 @@ func.func @attn_result_shape(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x100x64xf
 
 // -----
 
-// The block layout has 1 or HQ heads.
+// The block layout's heads divide HQ.
 func.func @attn_layout_heads(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x100x64xf32>, %v: tensor<2x2x100x32xf32>) {
-  // expected-error @+1 {{expected block layout heads (2) to be 1 or the query heads (8)}}
-  %0 = sy.sparse_attention %q, %k, %v scale = 0.125 sparsity = <blocks 64, dense<true> : tensor<2x2x2xi1>> : tensor<2x8x100x64xf32>, tensor<2x2x100x64xf32>, tensor<2x2x100x32xf32> -> tensor<2x8x100x32xf32>
+  // expected-error @+1 {{expected block layout heads (3) to divide the query heads (8)}}
+  %0 = sy.sparse_attention %q, %k, %v scale = 0.125 sparsity = <blocks 64, dense<true> : tensor<3x2x2xi1>> : tensor<2x8x100x64xf32>, tensor<2x2x100x64xf32>, tensor<2x2x100x32xf32> -> tensor<2x8x100x32xf32>
+  return
+}
+
+// -----
+
+// With query offsets the layout has ceil(SK / B) query blocks.
+func.func @attn_offsets_layout_rows(%q: tensor<2x8x1x64xf32>, %k: tensor<2x2x100x64xf32>, %v: tensor<2x2x100x32xf32>, %off: tensor<2xi32>) {
+  // expected-error @+1 {{expected 2 query blocks of 64 for 100 key positions, layout has 1}}
+  %0 = sy.sparse_attention %q, %k, %v query_offsets %off : tensor<2xi32> scale = 0.125 sparsity = <blocks 64 causal, dense<true> : tensor<1x1x2xi1>> : tensor<2x8x1x64xf32>, tensor<2x2x100x64xf32>, tensor<2x2x100x32xf32> -> tensor<2x8x1x32xf32>
+  return
+}
+
+// -----
+
+// Query offsets are one per batch.
+func.func @attn_offsets_shape(%q: tensor<2x8x1x64xf32>, %k: tensor<2x2x100x64xf32>, %v: tensor<2x2x100x32xf32>, %off: tensor<3xi32>) {
+  // expected-error @+1 {{expected query_offsets of shape [2], got [3]}}
+  %0 = sy.sparse_attention %q, %k, %v query_offsets %off : tensor<3xi32> scale = 0.125 sparsity = <causal> : tensor<2x8x1x64xf32>, tensor<2x2x100x64xf32>, tensor<2x2x100x32xf32> -> tensor<2x8x1x32xf32>
   return
 }
 

@@ -149,6 +149,15 @@ func.func @attention_blocks(%q: tensor<2x8x100x64xf32>, %k: tensor<2x8x100x64xf3
   return %o : tensor<2x8x100x64xf32>
 }
 
+// A KV cache of 128 positions with one new query per batch (decoding):
+// causal blocks of 64, two layouts used by heads in turn.
+// CHECK-LABEL: func @attention_kv_cache
+// CHECK: sy.sparse_attention %{{.*}}, %{{.*}}, %{{.*}} query_offsets %{{.*}} : tensor<2xi32> scale = 1.250000e-01 sparsity = <blocks 64 causal, dense<{{.*}}> : tensor<2x2x2xi1>> : tensor<2x4x1x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32> -> tensor<2x4x1x64xf32>
+func.func @attention_kv_cache(%q: tensor<2x4x1x64xf32>, %k: tensor<2x2x128x64xf32>, %v: tensor<2x2x128x64xf32>, %off: tensor<2xi32>) -> tensor<2x4x1x64xf32> {
+  %o = sy.sparse_attention %q, %k, %v query_offsets %off : tensor<2xi32> scale = 0.125 sparsity = <blocks 64 causal, dense<[[[true, false], [true, true]], [[true, false], [false, true]]]> : tensor<2x2x2xi1>> : tensor<2x4x1x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32> -> tensor<2x4x1x64xf32>
+  return %o : tensor<2x4x1x64xf32>
+}
+
 // CHECK-LABEL: func @route_dispatch
 // CHECK: sy.route_dispatch %{{.*}} correction_bias %{{.*}} tokens %{{.*}} top_k = 2 mode = sigmoid_topk renormalize capacity = 6 scale = 2.500000e+00 : tensor<16x8xf32>, tensor<16x64xf32>, tensor<8xf32> -> tensor<16x2xi64>, tensor<16x2xf32>, tensor<32x64xf32>, tensor<9xi64>, tensor<16x2xi64>
 func.func @route_dispatch(%logits: tensor<16x8xf32>, %bias: tensor<8xf32>, %x: tensor<16x64xf32>) -> tensor<9xi64> {
