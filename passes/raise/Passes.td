@@ -186,10 +186,28 @@ def RaiseAttention : Pass<"sy-raise-attention", "::mlir::func::FuncOp"> {
     %o = sy.sparse_attention %q4, %k4, %v4 scale = 1.250000e-01
            sparsity = <window [1, 0]> : ...
     ```
+
+    Also raises onnxruntime's `com.microsoft.SparseAttention` (f32, static
+    shapes, constant `block_row_indices`/`block_col_indices`) with the
+    semantics of onnxruntime's CPU kernel: each batch's past length is 0 in
+    a prompt (`total_sequence_length` equal to the new positions) and
+    `key_total_sequence_lengths[b] - S` otherwise; the new keys (rotated
+    with `do_rotary`, interleaved or not, at their positions) and values
+    are written into the caches there (`present_key`/`present_value`, the
+    rest copied from the past); then one `sy.sparse_attention` with
+    `query_offsets` = the past lengths attends over the cache under
+    `<blocks B causal, layout>` (`<causal>` when every layout is the full
+    lower triangle), grouped KV heads and layouts used by heads in turn as
+    the op defines. A block row with exactly r + 1 blocks, or a layout
+    with at least the full triangle's count, is causal, as in that kernel.
+    Refused with an error naming the node: a layout input that is not a
+    constant, a layout covering fewer positions than the cache, a block
+    column outside the layout, and a block row that sees no block at or
+    before the diagonal (onnxruntime then averages every earlier value).
   }];
   let dependentDialects = [
     "::switchyard::sy::SyDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect"
   ];
 }
 

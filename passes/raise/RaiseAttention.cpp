@@ -30,16 +30,27 @@
 // op, fully_masked_rows = nan) but an average over all keys with a finite
 // fill: such masks are not raised.
 //
+// onnxruntime's com.microsoft.SparseAttention (last section) is raised
+// whole, with the semantics of onnxruntime's CPU kernel: the new keys and
+// values (rotated when do_rotary) are written into the KV cache at each
+// batch's past length, and one sy.sparse_attention with query_offsets
+// attends from the new positions over the cache under the causal block
+// layout its CSR inputs describe.
+//
 //===----------------------------------------------------------------------===//
 
 #include "passes/raise/Passes.h"
 
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/sy/SyOps.h"
+#include "passes/lower/onnx/Builders.h"
+#include "passes/lower/onnx/Contrib.h"
 #include "passes/lower/onnx/OpRegistry.h"
 #include "passes/raise/ConstantSubgraph.h"
 #include "passes/raise/OnnxMatch.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
@@ -542,16 +553,245 @@ bool raiseAttention(NodeOp softmax) {
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// com.microsoft.SparseAttention
+//===----------------------------------------------------------------------===//
+
+using switchyard::onnx::ContribSparseAttention;
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// min(max(v, lo), hi) on index values.
+Value clampIndex(OpBuilder &b, Location loc, Value v, int64_t lo, int64_t hi) {
+  v = arith::MaxSIOp::create(b, loc, v, indexConstant(b, loc, lo));
+  return arith::MinSIOp::create(b, loc, v, indexConstant(b, loc, hi));
+}
+
+/// offsets[b] as an index.
+Value offsetAt(OpBuilder &b, Location loc, Value offsets, Value batch) {
+  Value off = tensor::ExtractOp::create(b, loc, offsets, ValueRange{batch});
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), off);
+}
+
+/// Each batch's past length, i32 [B], as onnxruntime's CPU kernel takes
+/// it: 0 in a prompt (total_sequence_length == S), else
+/// key_total_sequence_lengths[b] - S.
+Value pastLengths(OpBuilder &b, Location loc, Value total, Value lengths,
+                  int64_t seq) {
+  auto type = cast<RankedTensorType>(lengths.getType());
+  Value totalScalar = switchyard::onnx::extractScalar(b, loc, total);
+  return switchyard::onnx::buildIndexedGeneric(
+      b, loc, type, [&](OpBuilder &nb, Location l, ValueRange idx) -> Value {
+        Value s = arith::ConstantIntOp::create(nb, l, seq, 32);
+        Value prompt = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                             totalScalar, s);
+        Value len = tensor::ExtractOp::create(nb, l, lengths, idx);
+        Value past = arith::SubIOp::create(nb, l, len, s);
+        return arith::SelectOp::create(
+            nb, l, prompt, arith::ConstantIntOp::create(nb, l, 0, 32), past);
+      });
+}
+
+/// x [B, S, N, D] as [B, N, S, D], rotated when `sa.rotary` as
+/// onnxruntime's rotary embedding does at position offsets[b] + s (clamped
+/// into the cos/sin caches): for i < rotary_dim,
+///   out[i] = x[i] cos[pos, c] + sign x[j] sin[pos, c]
+/// with c = i / 2, j = i ^ 1, sign - for even i (interleaved), else
+/// c = i mod half, j = (i + half) mod rotary_dim, sign - for i < half.
+Value headsFirst(OpBuilder &b, Location loc, Value x,
+                 const ContribSparseAttention &sa, Value offsets,
+                 Value cosCache, Value sinCache) {
+  auto type = cast<RankedTensorType>(x.getType());
+  ArrayRef<int64_t> s = type.getShape();
+  auto outType =
+      RankedTensorType::get({s[0], s[2], s[1], s[3]}, type.getElementType());
+  bool rotate = sa.rotary;
+  int64_t half = sa.rotaryDim / 2;
+  return switchyard::onnx::buildIndexedGeneric(
+      b, loc, outType, [&](OpBuilder &nb, Location l, ValueRange idx) -> Value {
+        Value batch = idx[0], head = idx[1], pos = idx[2], i = idx[3];
+        Value xi = tensor::ExtractOp::create(nb, l, x,
+                                             ValueRange{batch, pos, head, i});
+        if (!rotate)
+          return xi;
+        Value at = arith::AddIOp::create(nb, l, offsetAt(nb, l, offsets, batch),
+                                         pos);
+        at = clampIndex(nb, l, at, 0, sa.rotaryPositions - 1);
+        Value c, j, negative;
+        if (sa.interleaved) {
+          c = arith::DivUIOp::create(nb, l, i, indexConstant(nb, l, 2));
+          j = arith::XOrIOp::create(nb, l, i, indexConstant(nb, l, 1));
+          Value odd = arith::AndIOp::create(nb, l, i, indexConstant(nb, l, 1));
+          negative = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, odd,
+                                           indexConstant(nb, l, 0));
+        } else {
+          c = arith::RemUIOp::create(nb, l, i, indexConstant(nb, l, half));
+          j = arith::RemUIOp::create(
+              nb, l, arith::AddIOp::create(nb, l, i, indexConstant(nb, l, half)),
+              indexConstant(nb, l, sa.rotaryDim));
+          negative = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, i,
+                                           indexConstant(nb, l, half));
+        }
+        // Past rotary_dim the element is copied; keep the reads in range.
+        c = clampIndex(nb, l, c, 0, half - 1);
+        j = clampIndex(nb, l, j, 0, sa.headSize - 1);
+        Value cosv = tensor::ExtractOp::create(nb, l, cosCache, ValueRange{at, c});
+        Value sinv = tensor::ExtractOp::create(nb, l, sinCache, ValueRange{at, c});
+        Value xj = tensor::ExtractOp::create(nb, l, x,
+                                             ValueRange{batch, pos, head, j});
+        Value signedXj = arith::SelectOp::create(
+            nb, l, negative, arith::NegFOp::create(nb, l, xj), xj);
+        Value rotated = arith::AddFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, xi, cosv),
+            arith::MulFOp::create(nb, l, signedXj, sinv));
+        Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             i, indexConstant(nb, l, sa.rotaryDim));
+        return arith::SelectOp::create(nb, l, inside, rotated, xi);
+      });
+}
+
+/// The KV cache `past` [B, N, C, D] with rows [p, p + S) of each batch
+/// replaced by `fresh` [B, N, S, D], p = offsets[b] clamped into
+/// [0, C - S] (an offset outside fails the run in the attention kernel).
+Value updateCache(OpBuilder &b, Location loc, Value past, Value fresh,
+                  Value offsets) {
+  auto type = cast<RankedTensorType>(past.getType());
+  int64_t cache = type.getDimSize(2);
+  int64_t seq = cast<RankedTensorType>(fresh.getType()).getDimSize(2);
+  return switchyard::onnx::buildIndexedGeneric(
+      b, loc, type, [&](OpBuilder &nb, Location l, ValueRange idx) -> Value {
+        Value off =
+            clampIndex(nb, l, offsetAt(nb, l, offsets, idx[0]), 0, cache - seq);
+        Value row = arith::SubIOp::create(nb, l, idx[2], off);
+        Value inNew = arith::AndIOp::create(
+            nb, l,
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, row,
+                                  indexConstant(nb, l, 0)),
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, row,
+                                  indexConstant(nb, l, seq)));
+        row = clampIndex(nb, l, row, 0, seq - 1);
+        Value fromNew = tensor::ExtractOp::create(
+            nb, l, fresh, ValueRange{idx[0], idx[1], row, idx[3]});
+        Value old = tensor::ExtractOp::create(nb, l, past, idx);
+        return arith::SelectOp::create(nb, l, inNew, fromNew, old);
+      });
+}
+
+/// `<causal>` when every layout is the full lower triangle over the
+/// cache's blocks, else `<blocks B causal, ...>` of the layouts' rows and
+/// columns that cover the cache.
+sy::SparsityAttr contribSparsity(MLIRContext *ctx,
+                                 const ContribSparseAttention &sa) {
+  int64_t nb = (sa.cache + sa.blockSize - 1) / sa.blockSize;
+  std::vector<bool> layout(sa.layouts * nb * nb);
+  bool causal = true;
+  for (int64_t l = 0; l < sa.layouts; ++l)
+    for (int64_t r = 0; r < nb; ++r)
+      for (int64_t c = 0; c < nb; ++c) {
+        bool vis = sa.visible[l][r][c];
+        layout[(l * nb + r) * nb + c] = vis;
+        causal &= vis == (c <= r);
+      }
+  if (causal)
+    return sy::SparsityAttr::get(ctx, sy::SparsityKind::causal, 0, 0, 0, 0,
+                                 nullptr, /*causal=*/false);
+  return blocksSparsity(ctx, sa.layouts, sa.cache, sa.cache, sa.blockSize,
+                        layout, /*causal=*/true);
+}
+
+LogicalResult raiseContribSparseAttention(NodeOp node) {
+  NodeView view(node);
+  FailureOr<ContribSparseAttention> parsed =
+      switchyard::onnx::parseContribSparseAttention(view);
+  if (failed(parsed))
+    return failure();
+  const ContribSparseAttention &sa = *parsed;
+  OpBuilder b(node);
+  Location loc = node.getLoc();
+  auto f32 = b.getF32Type();
+  int64_t B = sa.batch, S = sa.seq, D = sa.headSize;
+
+  // [B, S, N * D] -> [B, S, N, D]; a packed query holds q, k and v heads.
+  auto split = [&](Value v, int64_t heads) -> Value {
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({B, S, heads, D}, f32), v,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  };
+  Value q, k, v;
+  if (sa.packed) {
+    Value all = split(view.input(0), sa.heads + 2 * sa.kvHeads);
+    auto heads = [&](int64_t first, int64_t count) -> Value {
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                           b.getIndexAttr(first),
+                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(B), b.getIndexAttr(S),
+                                         b.getIndexAttr(count),
+                                         b.getIndexAttr(D)};
+      SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+      return tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get({B, S, count, D}, f32), all, offsets,
+          sizes, strides);
+    };
+    q = heads(0, sa.heads);
+    k = heads(sa.heads, sa.kvHeads);
+    v = heads(sa.heads + sa.kvHeads, sa.kvHeads);
+  } else {
+    q = split(view.input(0), sa.heads);
+    k = split(view.input(1), sa.kvHeads);
+    v = split(view.input(2), sa.kvHeads);
+  }
+
+  Value past = pastLengths(b, loc, view.input(7), view.input(8), S);
+  Value cosCache = sa.rotary ? view.input(9) : Value();
+  Value sinCache = sa.rotary ? view.input(10) : Value();
+  Value q4 = headsFirst(b, loc, q, sa, past, cosCache, sinCache);
+  Value k4 = headsFirst(b, loc, k, sa, past, cosCache, sinCache);
+  ContribSparseAttention plain = sa;
+  plain.rotary = false; // values are not rotated
+  Value v4 = headsFirst(b, loc, v, plain, past, Value(), Value());
+  Value presentK = updateCache(b, loc, view.input(3), k4, past);
+  Value presentV = updateCache(b, loc, view.input(4), v4, past);
+
+  Value attn = sy::SparseAttentionOp::create(
+      b, loc, RankedTensorType::get({B, sa.heads, S, D}, f32), q4, presentK,
+      presentV, /*bias=*/Value(), /*query_offsets=*/past,
+      b.getF32FloatAttr(sa.scale), contribSparsity(b.getContext(), sa),
+      sy::FullyMaskedRowsAttr::get(b.getContext(), sy::FullyMaskedRows::nan));
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{B, S, sa.heads, D},
+                                       f32);
+  Value merged = linalg::TransposeOp::create(b, loc, attn, init,
+                                             ArrayRef<int64_t>{0, 2, 1, 3})
+                     ->getResult(0);
+  Value out = tensor::CollapseShapeOp::create(
+      b, loc, merged, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+
+  node.getOutputs()[0].replaceAllUsesWith(out);
+  if (node.getOutputs().size() > 1)
+    node.getOutputs()[1].replaceAllUsesWith(presentK);
+  if (node.getOutputs().size() > 2)
+    node.getOutputs()[2].replaceAllUsesWith(presentV);
+  node.erase();
+  return success();
+}
+
 struct RaiseAttention
     : switchyard::impl::RaiseAttentionBase<RaiseAttention> {
   void runOnOperation() override {
-    SmallVector<NodeOp> softmaxes;
+    SmallVector<NodeOp> softmaxes, contrib;
     getOperation().walk([&](NodeOp node) {
       if (node.isDefaultDomain() && node.getOpType() == "Softmax")
         softmaxes.push_back(node);
+      if (node.getDomain() == "com.microsoft" &&
+          node.getOpType() == "SparseAttention")
+        contrib.push_back(node);
     });
     for (NodeOp softmax : softmaxes)
       raiseAttention(softmax);
+    for (NodeOp node : contrib)
+      if (failed(raiseContribSparseAttention(node)))
+        return signalPassFailure();
   }
 };
 

@@ -107,7 +107,167 @@ FailureOr<ContribMoE> switchyard::onnx::parseContribMoE(const NodeView &node) {
   return moe;
 }
 
+FailureOr<ContribSparseAttention>
+switchyard::onnx::parseContribSparseAttention(const NodeView &node) {
+  ContribSparseAttention sa;
+  sa.heads = node.intAttr("num_heads", 0);
+  sa.kvHeads = node.intAttr("kv_num_heads", 0);
+  sa.blockSize = node.intAttr("sparse_block_size", 0);
+  if (sa.heads < 1 || sa.kvHeads < 1 || sa.heads % sa.kvHeads != 0)
+    return node.emitError() << "num_heads (" << sa.heads
+                            << ") must be a positive multiple of kv_num_heads ("
+                            << sa.kvHeads << ")";
+  if (sa.blockSize < 1)
+    return node.emitError() << "sparse_block_size must be positive, got "
+                            << sa.blockSize;
+  RankedTensorType q = node.requireInput(0), pastK = node.requireInput(3),
+                   pastV = node.requireInput(4), rows = node.requireInput(5),
+                   cols = node.requireInput(6), total = node.requireInput(7),
+                   lengths = node.requireInput(8);
+  if (!q || !pastK || !pastV || !rows || !cols || !total || !lengths)
+    return failure();
+  for (unsigned i : {0u, 1u, 2u, 3u, 4u, 9u, 10u})
+    if (RankedTensorType t = node.inputType(i); t && !t.getElementType().isF32())
+      return node.emitError() << "input " << i << " is " << t.getElementType()
+                              << "; only float32 is supported";
+  for (unsigned i : {5u, 6u, 7u, 8u})
+    if (!node.inputType(i).getElementType().isInteger(32))
+      return node.emitError() << "input " << i << " must be int32";
+  for (unsigned i = 0; i < 11; ++i)
+    if (RankedTensorType t = node.inputType(i); t && !t.hasStaticShape())
+      return node.emitError() << "needs static shapes (fix dynamic dimensions "
+                                 "with --input-shape); input "
+                              << i << " is " << t;
+
+  if (q.getRank() != 3)
+    return node.emitError() << "query must be [batch, sequence, hidden]";
+  sa.batch = q.getDimSize(0);
+  sa.seq = q.getDimSize(1);
+  sa.packed = !node.hasInput(1);
+  if (sa.packed != !node.hasInput(2))
+    return node.emitError() << "key and value must be both present, or both "
+                               "absent (packed query)";
+  int64_t headsInQuery = sa.packed ? sa.heads + 2 * sa.kvHeads : sa.heads;
+  if (q.getDimSize(2) % headsInQuery != 0)
+    return node.emitError() << "query hidden size " << q.getDimSize(2)
+                            << " is not a multiple of " << headsInQuery
+                            << " heads";
+  sa.headSize = q.getDimSize(2) / headsInQuery;
+  SmallVector<int64_t> kvShape = {sa.batch, sa.seq, sa.kvHeads * sa.headSize};
+  for (unsigned i : {1u, 2u})
+    if (!sa.packed && node.inputType(i).getShape() != ArrayRef(kvShape))
+      return node.emitError() << (i == 1 ? "key" : "value") << " must be ["
+                              << sa.batch << ", " << sa.seq << ", "
+                              << kvShape[2] << "]";
+  if (pastK.getRank() != 4 || pastK != pastV || pastK.getDimSize(0) != sa.batch ||
+      pastK.getDimSize(1) != sa.kvHeads || pastK.getDimSize(3) != sa.headSize)
+    return node.emitError() << "past_key and past_value must both be ["
+                            << sa.batch << ", " << sa.kvHeads
+                            << ", max_cache_sequence_length, " << sa.headSize
+                            << "]";
+  sa.cache = pastK.getDimSize(2);
+  if (sa.seq > sa.cache)
+    return node.emitError() << "the " << sa.seq << " new positions do not fit "
+                            << "the cache of " << sa.cache;
+  if (total.getNumElements() != 1 || lengths.getRank() != 1 ||
+      lengths.getDimSize(0) != sa.batch)
+    return node.emitError() << "total_sequence_length must have one element "
+                               "and key_total_sequence_lengths be ["
+                            << sa.batch << "]";
+
+  float scale = node.floatAttr("scale", 0.f);
+  sa.scale = scale == 0.f ? 1.f / std::sqrt(static_cast<float>(sa.headSize))
+                          : scale;
+  sa.rotary = node.intAttr("do_rotary", 0) == 1;
+  sa.interleaved = node.intAttr("rotary_interleaved", 0) == 1;
+  sa.rotaryDim = sa.rotaryPositions = 0;
+  if (sa.rotary) {
+    RankedTensorType cosT = node.inputType(9), sinT = node.inputType(10);
+    if (!cosT || !sinT)
+      return node.emitError() << "do_rotary = 1 needs cos_cache and sin_cache";
+    if (cosT != sinT || cosT.getRank() != 2 ||
+        2 * cosT.getDimSize(1) > sa.headSize || cosT.getDimSize(1) < 1)
+      return node.emitError() << "cos_cache and sin_cache must both be "
+                                 "[max_rotary_sequence_length, rotary_dim / "
+                                 "2] with rotary_dim <= head size "
+                              << sa.headSize;
+    sa.rotaryPositions = cosT.getDimSize(0);
+    sa.rotaryDim = 2 * cosT.getDimSize(1);
+  }
+
+  // The block mask: CSR rows per layout, read as onnxruntime's CPU kernel
+  // does. A layout with at least as many blocks as the full lower triangle
+  // is causal; so is a row with exactly r + 1 blocks; other rows see the
+  // listed blocks (and causality cuts the diagonal one).
+  auto rowIdx = node.constantInts(5), colIdx = node.constantInts(6);
+  if (!rowIdx || !colIdx)
+    return node.emitError() << "block_row_indices and block_col_indices must "
+                               "be constants (the block layout is compiled in)";
+  if (rows.getRank() != 2 || cols.getRank() != 2 || rows.getDimSize(1) < 2 ||
+      cols.getDimSize(0) != rows.getDimSize(0) ||
+      sa.heads % rows.getDimSize(0) != 0)
+    return node.emitError() << "block_row_indices must be [num_layout, "
+                               "max_blocks + 1] and block_col_indices "
+                               "[num_layout, max_nnz], num_layout dividing "
+                               "num_heads";
+  sa.layouts = rows.getDimSize(0);
+  sa.maxBlocks = rows.getDimSize(1) - 1;
+  int64_t nnzStride = cols.getDimSize(1), nb = sa.maxBlocks;
+  if (sa.maxBlocks * sa.blockSize < sa.cache)
+    return node.emitError() << "the block layout covers "
+                            << sa.maxBlocks * sa.blockSize
+                            << " positions, fewer than the cache's "
+                            << sa.cache;
+  int64_t usedRows = (sa.cache + sa.blockSize - 1) / sa.blockSize;
+  sa.visible.assign(sa.layouts, std::vector<std::vector<bool>>(
+                                    nb, std::vector<bool>(nb, false)));
+  for (int64_t l = 0; l < sa.layouts; ++l) {
+    const int64_t *row = rowIdx->data() + l * (nb + 1);
+    const int64_t *col = colIdx->data() + l * nnzStride;
+    bool dense = row[nb] >= nb * (nb + 1) / 2;
+    for (int64_t r = 0; r < nb; ++r) {
+      int64_t start = row[r], end = row[r + 1];
+      if (start < 0 || start > end || end > nnzStride)
+        return node.emitError() << "block_row_indices of layout " << l
+                                << " are not a CSR row pointer at row " << r;
+      std::vector<bool> &vis = sa.visible[l][r];
+      if (dense || end - start == r + 1) {
+        for (int64_t c = 0; c <= r; ++c)
+          vis[c] = true;
+        continue;
+      }
+      bool seesEarlier = false;
+      for (int64_t i = start; i < end; ++i) {
+        if (col[i] < 0 || col[i] >= nb)
+          return node.emitError() << "block_col_indices of layout " << l
+                                  << " has block " << col[i]
+                                  << " outside [0, " << nb << ")";
+        vis[col[i]] = true;
+        seesEarlier |= col[i] <= r;
+      }
+      if (!seesEarlier && r < usedRows)
+        return node.emitError()
+               << "block row " << r << " of layout " << l
+               << " sees no block at or before the diagonal; onnxruntime "
+                  "then averages every earlier value, which is not "
+                  "supported";
+    }
+  }
+  return sa;
+}
+
 namespace {
+
+FailureOr<SmallVector<Type>> inferSparseAttention(const NodeView &node) {
+  FailureOr<ContribSparseAttention> sa = parseContribSparseAttention(node);
+  if (failed(sa))
+    return failure();
+  auto f32 = Float32Type::get(node.context());
+  return SmallVector<Type>{
+      RankedTensorType::get({sa->batch, sa->seq, sa->heads * sa->headSize},
+                            f32),
+      node.inputType(3), node.inputType(4)};
+}
 
 FailureOr<SmallVector<Type>> inferMoE(const NodeView &node) {
   if (failed(parseContribMoE(node)))
@@ -122,5 +282,11 @@ void switchyard::onnx::registerContribOps(OpRegistry &registry) {
                 "raised to sy.route/dispatch/grouped_matmul/combine by "
                 "sy-raise-moe; f32, static shapes, fc3 and SwiGLU "
                 "alpha/beta/limit not supported",
+                /*raised=*/true});
+  registry.add({"com.microsoft", "SparseAttention", 1, inferSparseAttention,
+                nullptr, nullptr,
+                "raised to sy.sparse_attention (causal blocks over the KV "
+                "cache) by sy-raise-attention, with onnxruntime's CPU "
+                "semantics; f32, static shapes, constant block layout",
                 /*raised=*/true});
 }

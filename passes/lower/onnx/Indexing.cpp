@@ -153,28 +153,6 @@ Value filled(OpBuilder &b, Location loc, RankedTensorType type, Value value) {
       .getResult(0);
 }
 
-/// A linalg.generic over `resultType` with no inputs; `body` computes an
-/// element from its coordinates (linalg.index of every dimension).
-Value buildIndexedGeneric(
-    OpBuilder &b, Location loc, RankedTensorType resultType,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = resultType.getRank();
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       resultType.getElementType());
-  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, ValueRange{}, ValueRange{init}, maps,
-      iterators, [&](OpBuilder &nb, Location nloc, ValueRange) {
-        SmallVector<Value> coords;
-        for (int64_t d = 0; d < rank; ++d)
-          coords.push_back(linalg::IndexOp::create(nb, nloc, d));
-        linalg::YieldOp::create(nb, nloc, body(nb, nloc, coords));
-      });
-  return generic.getResult(0);
-}
-
 /// Static loop bounds [0, dims[i]) with step 1.
 struct Bounds {
   SmallVector<Value> lbs, ubs, steps;
