@@ -239,25 +239,26 @@ SY_INLINE __m512 exp512(__m512 x) {
   return _mm512_maskz_mov_ps(keep, _mm512_scalef_ps(p, n));
 }
 
-/* St[j][0:64] = sum_x K[j][x] * Qt[x][0:64] for R key rows. */
+/* St[j][0:16 NC] = sum_x K[j][x] * Qt[x][0:16 NC] for R key rows: only the
+ * NC vectors of query lanes the tile fills (one when decoding). */
 SY_INLINE void scoreRows(const float *K, int64_t d, const float *Qt, float *St,
-                         const int R) {
+                         const int R, const int NC) {
   __m512 acc[6][4];
   for (int r = 0; r < R; ++r)
-    for (int c = 0; c < 4; ++c)
+    for (int c = 0; c < NC; ++c)
       acc[r][c] = _mm512_setzero_ps();
   for (int64_t x = 0; x < d; ++x) {
     __m512 qv[4];
-    for (int c = 0; c < 4; ++c)
+    for (int c = 0; c < NC; ++c)
       qv[c] = _mm512_load_ps(Qt + x * TQ + 16 * c);
     for (int r = 0; r < R; ++r) {
       __m512 kb = _mm512_set1_ps(K[r * d + x]);
-      for (int c = 0; c < 4; ++c)
+      for (int c = 0; c < NC; ++c)
         acc[r][c] = _mm512_fmadd_ps(kb, qv[c], acc[r][c]);
     }
   }
   for (int r = 0; r < R; ++r)
-    for (int c = 0; c < 4; ++c)
+    for (int c = 0; c < NC; ++c)
       _mm512_store_ps(St + r * TQ + 16 * c, acc[r][c]);
 }
 
@@ -320,7 +321,7 @@ static SY_TARGET void updateOutput(float *O, int64_t ldo, const float *alpha,
 /* Sets St[j][i] to -inf where (q0 + i, k0 + j) is not visible (q0 a
  * position). */
 static SY_TARGET void maskChunk(const attn_job *j, float *St, int64_t q0,
-                                int64_t k0, int64_t nk) {
+                                int64_t k0, int64_t nk, int nc) {
   const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
                                         4, 3, 2, 1, 0);
   const __m512 ninf = _mm512_set1_ps(-INFINITY);
@@ -328,7 +329,7 @@ static SY_TARGET void maskChunk(const attn_job *j, float *St, int64_t q0,
     int64_t k = k0 + r;
     if (k < j->global)
       continue;
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < nc; ++c) {
       __m512i q = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(q0 + 16 * c)), iota);
       __mmask16 vis;
       if (j->kind != SY_ATTN_WINDOW) /* causal, or causal blocks */
@@ -343,12 +344,22 @@ static SY_TARGET void maskChunk(const attn_job *j, float *St, int64_t q0,
   }
 }
 
+#define SY_SCORE_NC(NC)                                                        \
+  do {                                                                         \
+    int64_t x = 0;                                                             \
+    for (; x + 6 <= nk; x += 6)                                                \
+      scoreRows(K + (k0 + x) * d, d, Qt, St + x * TQ, 6, NC);                  \
+    for (; x < nk; ++x)                                                        \
+      scoreRows(K + (k0 + x) * d, d, Qt, St + x * TQ, 1, NC);                  \
+  } while (0)
+
 /* One tile: scratch holds Qt [d][64], St [64][64], O [64][dvPad], m, l and
  * alpha [64] each, all 64-byte aligned. */
 static SY_TARGET void tileAvx512(const attn_job *j, int64_t b, int64_t h,
                                  int64_t off, int64_t a0, int64_t a1,
                                  int64_t qb, float *scratch, key_range *r) {
   int64_t d = j->d, dv = j->dv, ldo = j->dvPad, nq = a1 - a0, q0 = a0 - off;
+  int nc = (int)((nq + 15) / 16); /* vectors of query lanes in use */
   int64_t hkv = h / (j->hq / j->hk);
   const float *Q = j->q + ((b * j->hq + h) * j->sq + q0) * d;
   const float *K = j->k + (b * j->hk + hkv) * j->sk * d;
@@ -369,20 +380,21 @@ static SY_TARGET void tileAvx512(const attn_job *j, int64_t b, int64_t h,
   for (int64_t ri = 0; ri < nr; ++ri)
     for (int64_t k0 = r[ri].lo; k0 < r[ri].hi; k0 += TK) {
       int64_t nk = r[ri].hi - k0 < TK ? r[ri].hi - k0 : TK;
-      int64_t x = 0;
-      for (; x + 6 <= nk; x += 6)
-        scoreRows(K + (k0 + x) * d, d, Qt, St + x * TQ, 6);
-      for (; x < nk; ++x)
-        scoreRows(K + (k0 + x) * d, d, Qt, St + x * TQ, 1);
+      switch (nc) {
+      case 1: SY_SCORE_NC(1); break;
+      case 2: SY_SCORE_NC(2); break;
+      case 3: SY_SCORE_NC(3); break;
+      default: SY_SCORE_NC(4); break;
+      }
       if (!chunkFull(j, a0, a1, k0, k0 + nk))
-        maskChunk(j, St, a0, k0, nk);
+        maskChunk(j, St, a0, k0, nk, nc);
       if (j->bias)
         for (int64_t y = 0; y < nk; ++y)
           for (int64_t i = 0; i < nq; ++i)
             St[y * TQ + i] += biasAt(j, b, h, q0 + i, k0 + y);
 
-      /* Online softmax, 64 query lanes at once. */
-      for (int c = 0; c < 4; ++c) {
+      /* Online softmax, 16 query lanes at a time. */
+      for (int c = 0; c < nc; ++c) {
         __m512 mx = _mm512_set1_ps(-INFINITY);
         for (int64_t y = 0; y < nk; ++y)
           mx = _mm512_max_ps(mx, _mm512_load_ps(St + y * TQ + 16 * c));
