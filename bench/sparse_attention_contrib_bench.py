@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""onnxruntime's com.microsoft.SparseAttention: Switchyard vs ONNX Runtime's
+CPU kernel on the same one-node model, side by side in one run.
+
+    python3 bench/sparse_attention_contrib_bench.py [--runs 20] [--rounds 3]
+        [--threads 2]
+
+The model is test/e2e/sparse_attention_contrib.py's: a Phi-3-small-like
+layer, 32 query heads and 8 KV heads of 128, blocks of 64, one layout of 8
+local blocks plus the first block column. Cases: decoding one token after
+3000 in a 4096-position cache, and a 2048-token prompt. ONNX Runtime runs
+with past and present caches bound to the same buffers (io binding, the
+mode its kernel requires); Switchyard writes the present caches as
+separate outputs. Each round times ONNX Runtime (median of --runs
+run_with_iobinding calls after a warm-up) and `switchyard-run --benchmark`
+(median) back to back.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
+sys.path.insert(0, os.path.join(ROOT, "test", "e2e", "lib"))
+BIN = os.environ.get("SWITCHYARD_BIN", os.path.join(ROOT, "build", "bin"))
+os.environ["PATH"] = BIN + os.pathsep + os.environ["PATH"]
+import sparse_attention_contrib as sac  # noqa: E402
+from run_bench import cpu_name  # noqa: E402
+from sye2e import compile_model  # noqa: E402
+
+CASES = {
+    "decode4096": lambda: sac.Case(batch=1, seq=1, heads=32, kv_heads=8, head=128, cache=4096,
+                                   block=64, layouts=[sac.local_global(64, 8)], total=3000,
+                                   lengths=[3000]),
+    "prompt2048": lambda: sac.Case(batch=1, seq=2048, heads=32, kv_heads=8, head=128,
+                                   cache=2048, block=64, layouts=[sac.local_global(32, 8)]),
+}
+
+
+def ort_ms(model, x, runs, threads):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    arrays = {n: np.array(a) for n, a in x.items()}  # outlive the OrtValues
+    values = {n: ort.OrtValue.ortvalue_from_numpy(a) for n, a in arrays.items()}
+    binding = sess.io_binding()
+    for n, v in values.items():
+        binding.bind_ortvalue_input(n, v)
+    binding.bind_output("output")
+    binding.bind_ortvalue_output("present_key", values["past_key"])
+    binding.bind_ortvalue_output("present_value", values["past_value"])
+    sess.run_with_iobinding(binding)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        sess.run_with_iobinding(binding)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def switchyard_ms(lib, x, runs, threads, d):
+    args = [os.path.join(BIN, "switchyard-run"), lib, "--benchmark", str(runs),
+            "--threads", str(threads)]
+    for i, (n, v) in enumerate(x.items()):
+        f = os.path.join(d, f"in{i}.npy")
+        np.save(f, np.array(v))
+        args += ["--input", f"{n}={f}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"median_ms=([0-9.]+)", out).group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    print(f"{cpu_name()}, {args.threads} threads, median of {args.runs} runs per round")
+    print("| case | round | Switchyard ms | ONNX Runtime ms | ORT/Switchyard |")
+    print("|---|---|---|---|---|")
+    for name in args.cases.split(","):
+        case = CASES[name]()
+        model, x = case.model(), case.inputs()
+        with tempfile.TemporaryDirectory() as d:
+            lib = compile_model(model, d)
+            for r in range(args.rounds):
+                theirs = ort_ms(model, x, args.runs, args.threads)
+                ours = switchyard_ms(lib, x, args.runs, args.threads, d)
+                print(f"| {name} | {r + 1} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.2f}x |",
+                      flush=True)
+
+
+if __name__ == "__main__":
+    main()
