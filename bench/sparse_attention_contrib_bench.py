@@ -13,28 +13,23 @@ with past and present caches bound to the same buffers (io binding, the
 mode its kernel requires); Switchyard writes the present caches as
 separate outputs. Each round times ONNX Runtime (median of --runs
 run_with_iobinding calls after a warm-up) and `switchyard-run --benchmark`
-(median) back to back.
+(median; run_bench.time_switchyard) back to back.
 """
 import argparse
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-import numpy as np
+import onnx
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e", "lib"))
-BIN = os.environ.get("SWITCHYARD_BIN", os.path.join(ROOT, "build", "bin"))
-os.environ["PATH"] = BIN + os.pathsep + os.environ["PATH"]
 import sparse_attention_contrib as sac  # noqa: E402
-from run_bench import cpu_name  # noqa: E402
-from sye2e import compile_model  # noqa: E402
+from run_bench import cpu_name, time_switchyard  # noqa: E402
 
 CASES = {
     "decode4096": lambda: sac.Case(batch=1, seq=1, heads=32, kv_heads=8, head=128, cache=4096,
@@ -50,14 +45,7 @@ def ort_ms(model, x, runs, threads):
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
-    arrays = {n: np.array(a) for n, a in x.items()}  # outlive the OrtValues
-    values = {n: ort.OrtValue.ortvalue_from_numpy(a) for n, a in arrays.items()}
-    binding = sess.io_binding()
-    for n, v in values.items():
-        binding.bind_ortvalue_input(n, v)
-    binding.bind_output("output")
-    binding.bind_ortvalue_output("present_key", values["past_key"])
-    binding.bind_ortvalue_output("present_value", values["past_value"])
+    binding, _arrays = sac.bind_shared_caches(sess, x)  # kept alive for the runs
     sess.run_with_iobinding(binding)
     times = []
     for _ in range(runs):
@@ -65,17 +53,6 @@ def ort_ms(model, x, runs, threads):
         sess.run_with_iobinding(binding)
         times.append((time.perf_counter() - t0) * 1e3)
     return statistics.median(times)
-
-
-def switchyard_ms(lib, x, runs, threads, d):
-    args = [os.path.join(BIN, "switchyard-run"), lib, "--benchmark", str(runs),
-            "--threads", str(threads)]
-    for i, (n, v) in enumerate(x.items()):
-        f = os.path.join(d, f"in{i}.npy")
-        np.save(f, np.array(v))
-        args += ["--input", f"{n}={f}"]
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"median_ms=([0-9.]+)", out).group(1))
 
 
 def main():
@@ -92,10 +69,13 @@ def main():
         case = CASES[name]()
         model, x = case.model(), case.inputs()
         with tempfile.TemporaryDirectory() as d:
-            lib = compile_model(model, d)
+            path = os.path.join(d, name + ".onnx")
+            onnx.save(model, path)
             for r in range(args.rounds):
                 theirs = ort_ms(model, x, args.runs, args.threads)
-                ours = switchyard_ms(lib, x, args.runs, args.threads, d)
+                ours, _, err = time_switchyard(path, x, d, args.runs, args.threads)
+                if ours is None:
+                    raise SystemExit(f"{name}: Switchyard failed: {err}")
                 print(f"| {name} | {r + 1} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.2f}x |",
                       flush=True)
 

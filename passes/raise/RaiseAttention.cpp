@@ -594,7 +594,7 @@ Value pastLengths(OpBuilder &b, Location loc, Value total, Value lengths,
       });
 }
 
-/// x [B, S, N, D] as [B, N, S, D], rotated when `sa.rotary` as
+/// x [B, S, N, D] as [B, N, S, D], rotated when given the caches, as
 /// onnxruntime's rotary embedding does at position offsets[b] + s (clamped
 /// into the cos/sin caches): for i < rotary_dim,
 ///   out[i] = x[i] cos[pos, c] + sign x[j] sin[pos, c]
@@ -607,7 +607,7 @@ Value headsFirst(OpBuilder &b, Location loc, Value x,
   ArrayRef<int64_t> s = type.getShape();
   auto outType =
       RankedTensorType::get({s[0], s[2], s[1], s[3]}, type.getElementType());
-  bool rotate = sa.rotary;
+  bool rotate = static_cast<bool>(cosCache);
   int64_t half = sa.rotaryDim / 2;
   return switchyard::onnx::buildIndexedGeneric(
       b, loc, outType, [&](OpBuilder &nb, Location l, ValueRange idx) -> Value {
@@ -748,9 +748,8 @@ LogicalResult raiseContribSparseAttention(NodeOp node) {
   Value sinCache = sa.rotary ? view.input(10) : Value();
   Value q4 = headsFirst(b, loc, q, sa, past, cosCache, sinCache);
   Value k4 = headsFirst(b, loc, k, sa, past, cosCache, sinCache);
-  ContribSparseAttention plain = sa;
-  plain.rotary = false; // values are not rotated
-  Value v4 = headsFirst(b, loc, v, plain, past, Value(), Value());
+  Value v4 = headsFirst(b, loc, v, sa, past, /*cosCache=*/Value(),
+                        /*sinCache=*/Value()); // values are not rotated
   Value presentK = updateCache(b, loc, view.input(3), k4, past);
   Value presentV = updateCache(b, loc, view.input(4), v4, past);
 

@@ -182,19 +182,27 @@ class Case:
         return out.reshape(h.batch, h.seq, -1), pk, pv
 
 
-def onnxruntime_outputs(model, x):
+def bind_shared_caches(sess, x):
+    """An io binding of `sess` on the inputs `x` whose present caches are
+    the past caches' buffers (onnxruntime's SparseAttention kernel requires
+    it); returns (binding, arrays): the arrays the OrtValues wrap, which
+    must outlive the runs and hold the updated caches after one."""
     import onnxruntime as ort
-    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    binding = sess.io_binding()
-    # The OrtValues wrap these arrays (which must outlive the run): the
-    # caches are updated in place.
     arrays = {n: np.array(a) for n, a in x.items()}
     values = {n: ort.OrtValue.ortvalue_from_numpy(a) for n, a in arrays.items()}
+    binding = sess.io_binding()
     for n, value in values.items():
         binding.bind_ortvalue_input(n, value)
     binding.bind_output("output")
     binding.bind_ortvalue_output("present_key", values["past_key"])
     binding.bind_ortvalue_output("present_value", values["past_value"])
+    return binding, arrays
+
+
+def onnxruntime_outputs(model, x):
+    import onnxruntime as ort
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    binding, arrays = bind_shared_caches(sess, x)
     sess.run_with_iobinding(binding)
     return binding.get_outputs()[0].numpy(), arrays["past_key"], arrays["past_value"]
 
