@@ -7,8 +7,9 @@
  * cache too). A level is separable: for each output row, a column pass
  * reduces the input rows of its window into one row (vectorised along the
  * row), then a row pass reduces that row over every output column's
- * window. Stride-1 windows (YOLO SPPF/SPP) take a vectorised row pass
- * over the row padded with the reduction's identity.
+ * window. Fixed windows (every level but adaptive bins) take a vectorised
+ * row pass: sliding reductions over the row padded with the reduction's
+ * identity, of which a strided level keeps every stride-th.
  *===----------------------------------------------------------------------===*/
 #include "lib/Runtime/ModelDescriptor.h"
 #include "lib/Runtime/ukernels/ukernels.h"
@@ -59,15 +60,40 @@ static pool_window windowOf(const pool_dim *d, int64_t in, int64_t o) {
   return w;
 }
 
+/* The windows of one level along one dimension, computed once per call:
+ * output o reduces source [begin[o], end[o]) and an average multiplies by
+ * inverse[o] (the product of the two dimensions' is 1 / the window's
+ * count; NaN for an empty window, as 0 / 0). */
+typedef struct {
+  int64_t *begin, *end;
+  float *inverse;
+} pool_axis;
+
+typedef struct {
+  const int64_t *desc; /* SY_PYRAMID_FIELDS values */
+  int64_t sh, sw;      /* the source plane: the input's, or when chained
+                          the previous level's output */
+  pool_axis rows, cols;
+} pool_level;
+
+static void fillAxis(const pool_dim *d, int64_t in, int64_t out,
+                     pool_axis *a) {
+  for (int64_t o = 0; o < out; ++o) {
+    pool_window win = windowOf(d, in, o);
+    a->begin[o] = win.begin;
+    a->end[o] = win.end;
+    a->inverse[o] = win.count > 0 ? 1.0f / (float)win.count : NAN;
+  }
+}
+
 typedef struct {
   int64_t planes, h, w, nlevels;
   const float *input;
-  const int64_t *levels; /* [nlevels][SY_PYRAMID_FIELDS] */
+  const pool_level *levels;
   float *const *outputs; /* [nlevels] */
-  /* Scratch sizes over the levels: the widest source row (a chained
-   * level's source is the previous level's output), padded row and
-   * output row. */
-  int64_t max_w, max_padded, max_ow;
+  /* Scratch sizes over the levels: a reduced row with its padding, and a
+   * strided window's sliding reductions. */
+  int64_t max_padded, max_slide;
 } pyramid_job;
 
 static pool_dim dimOf(const int64_t *l, int d) {
@@ -80,17 +106,29 @@ static pool_dim dimOf(const int64_t *l, int d) {
   return p;
 }
 
+/* A fixed window's row pass reduces every window start up to the last
+ * output's: `span` of them; output j is start j * stride. */
+static int64_t slidingSpan(const int64_t *l) {
+  if (l[SY_PYRAMID_ADAPTIVE])
+    return 0;
+  int64_t span = (l[SY_PYRAMID_OUT_W] - 1) * l[SY_PYRAMID_STRIDE_W] + 1;
+  return span > 0 ? span : 0;
+}
+
 /* dst[t] = the max (or sum) over k < count of src[k * stride + t], for
  * t < n. Both passes of a level are this: the column pass reduces `count`
  * input rows (stride w), the stride-1 row pass `count` shifted copies of
- * the padded row (stride 1). Sixteen outputs at a time are reduced in a
+ * the padded row (stride 1). Sixteen outputs (a block) are reduced in a
  * local array, which stays in a register, and stored once; written as
  * `row[j] = max(row[j], x[j])` over the rows instead, clang made each step
  * a compare and a masked store into the row that the next step reloads
  * (store forwarding fails on masked stores), which cost SPPF on 20x20 a
- * quarter of its time. A row that is not a multiple of 16 ends with one
- * more block overlapping the previous one (dst and src never overlap). */
-enum { kReduceBlock = 16 };
+ * quarter of its time. Four blocks are reduced side by side: one block's
+ * steps form a chain of dependent adds, and alone they ran at a quarter
+ * of the adder's rate (DAPPM's 64-wide rows). A row that is not a
+ * multiple of 16 ends with a block overlapping the previous one (dst and
+ * src never overlap). */
+enum { kReduceBlock = 16, kReduceGroup = 4 };
 
 /* Inlined into each clone of poolPlane, so they vectorize for its target
  * (a separate function would be compiled for the baseline x86-64). */
@@ -101,25 +139,50 @@ SY_REDUCE_INLINE float combine(int isMax, float acc, float v) {
   return isMax ? (v > acc ? v : acc) : acc + v;
 }
 
-/* kReduceBlock outputs; reduceShifted passes isMax as a literal, so each
- * inlined copy is a plain max or add loop. */
-SY_REDUCE_INLINE void reduceBlock(const float *src, int64_t stride,
-                                  int64_t count, int isMax, float *dst) {
-  float acc[kReduceBlock];
-  for (int t = 0; t < kReduceBlock; ++t)
-    acc[t] = src[t];
+/* The `blocks` (a literal at each call, up to kReduceGroup) blocks at
+ * offsets at[]; reduceShifted passes isMax as a literal too, so each
+ * inlined copy is a plain max or add loop over registers. */
+SY_REDUCE_INLINE void reduceGroup(const float *src, int64_t stride,
+                                  int64_t count, int isMax, int blocks,
+                                  const int64_t *at, float *dst) {
+  float acc[kReduceGroup][kReduceBlock];
+  for (int b = 0; b < blocks; ++b)
+    for (int t = 0; t < kReduceBlock; ++t)
+      acc[b][t] = src[at[b] + t];
   for (int64_t k = 1; k < count; ++k) {
     const float *s = src + k * stride;
-    for (int t = 0; t < kReduceBlock; ++t)
-      acc[t] = combine(isMax, acc[t], s[t]);
+    for (int b = 0; b < blocks; ++b)
+      for (int t = 0; t < kReduceBlock; ++t)
+        acc[b][t] = combine(isMax, acc[b][t], s[at[b] + t]);
   }
-  for (int t = 0; t < kReduceBlock; ++t)
-    dst[t] = acc[t];
+  for (int b = 0; b < blocks; ++b)
+    for (int t = 0; t < kReduceBlock; ++t)
+      dst[at[b] + t] = acc[b][t];
+}
+
+/* reduceGroup with `blocks` and isMax made literals. */
+SY_REDUCE_INLINE void reduceBlocks(const float *src, int64_t stride,
+                                   int64_t count, int isMax, int blocks,
+                                   const int64_t *at, float *dst) {
+#define SY_REDUCE_CASE(B)                                                      \
+  case B:                                                                      \
+    if (isMax)                                                                 \
+      reduceGroup(src, stride, count, 1, B, at, dst);                          \
+    else                                                                       \
+      reduceGroup(src, stride, count, 0, B, at, dst);                          \
+    return;
+  switch (blocks) {
+    SY_REDUCE_CASE(1)
+    SY_REDUCE_CASE(2)
+    SY_REDUCE_CASE(3)
+    SY_REDUCE_CASE(4)
+  }
+#undef SY_REDUCE_CASE
 }
 
 SY_REDUCE_INLINE void reduceShifted(const float *src, int64_t stride,
-                                 int64_t count, int64_t n, int isMax,
-                                 float *dst) {
+                                    int64_t count, int64_t n, int isMax,
+                                    float *dst) {
   if (n < kReduceBlock) {
     for (int64_t t = 0; t < n; ++t) {
       float acc = src[t];
@@ -129,112 +192,136 @@ SY_REDUCE_INLINE void reduceShifted(const float *src, int64_t stride,
     }
     return;
   }
-  for (int64_t j = 0;; j += kReduceBlock) {
-    if (j + kReduceBlock > n)
-      j = n - kReduceBlock;
-    if (isMax)
-      reduceBlock(src + j, stride, count, 1, dst + j);
-    else
-      reduceBlock(src + j, stride, count, 0, dst + j);
-    if (j + kReduceBlock == n)
-      break;
+  const int64_t last = n - kReduceBlock;
+  for (int64_t j = 0; j < n; j += kReduceGroup * kReduceBlock) {
+    int64_t at[kReduceGroup];
+    int blocks = 0;
+    for (; blocks < kReduceGroup; ++blocks) {
+      int64_t o = j + blocks * kReduceBlock;
+      if (o >= n)
+        break;
+      at[blocks] = o < last ? o : last;
+    }
+    reduceBlocks(src, stride, count, isMax, blocks, at, dst);
   }
 }
 
-/* One level on one plane: src [h][w] -> dst [oh][ow]. Scratch: `rows`
- * holds w floats (one vertically reduced row), `padded` w + the kernel
- * width, `cols` 3 * ow int64 (the column windows). */
-SY_VECTOR_CLONES static void poolPlane(const int64_t *l, const float *src, int64_t h,
-                      int64_t w, float *dst, float *rows, float *padded,
-                      int64_t *cols) {
+/* Row pass of output row o over its reduced row (`padded`, the row at
+ * padded + the left pad for a fixed window); `slide` holds a strided
+ * window's sliding reductions. An average is scaled as it is stored
+ * (scaling in place after scalar stores would reload them as a vector,
+ * which store forwarding cannot serve). */
+SY_REDUCE_INLINE void rowPass(const pool_level *lv, int isMax, int64_t o,
+                              const float *padded, float *slide, float *d) {
+  const int64_t *l = lv->desc;
+  const int64_t ow = l[SY_PYRAMID_OUT_W];
+  const int64_t stride = l[SY_PYRAMID_STRIDE_W], kw = l[SY_PYRAMID_SIZE_W];
+  const float rinv = isMax ? 1.0f : lv->rows.inverse[o];
+  const float *cinv = lv->cols.inverse;
+  if (l[SY_PYRAMID_ADAPTIVE]) {
+    const int64_t *cb = lv->cols.begin, *ce = lv->cols.end;
+    for (int64_t j = 0; j < ow; ++j) {
+      float acc = isMax ? -INFINITY : 0.0f;
+      if (isMax)
+        for (int64_t c = cb[j]; c < ce[j]; ++c)
+          acc = padded[c] > acc ? padded[c] : acc;
+      else
+        for (int64_t c = cb[j]; c < ce[j]; ++c)
+          acc += padded[c];
+      d[j] = isMax ? acc : acc * (rinv * cinv[j]);
+    }
+    return;
+  }
+  if (stride == 1) {
+    /* padded[j + u] is column j - pad + u of the row. */
+    reduceShifted(padded, 1, kw, ow, isMax, d);
+    if (!isMax)
+      for (int64_t j = 0; j < ow; ++j)
+        d[j] *= rinv * cinv[j];
+    return;
+  }
+  reduceShifted(padded, 1, kw, slidingSpan(l), isMax, slide);
+  if (isMax)
+    for (int64_t j = 0; j < ow; ++j)
+      d[j] = slide[j * stride];
+  else
+    for (int64_t j = 0; j < ow; ++j)
+      d[j] = slide[j * stride] * (rinv * cinv[j]);
+}
+
+/* One level on one plane: src [sh][sw] -> dst [oh][ow]. Scratch: two
+ * padded rows `bufs` of the job's max_padded floats each and `slide` of
+ * max_slide. Each output row's column pass reduces its window's input
+ * rows into one row, vectorised along it. A fixed window's row pass then
+ * reads that row padded with the reduction's identity and keeps every
+ * stride-th of its sliding reductions; a scalar reduction per output
+ * instead is a chain of dependent adds as long as the window (DAPPM's
+ * k5/s2, k9/s4 and k17/s8 levels spent most of the pyramid's time there).
+ * Row o's row pass runs after row o + 1's column pass: its shifted loads
+ * straddle the column pass's vector stores, which store forwarding cannot
+ * serve, and right after them they waited for the stores to drain (a
+ * tenth of SPPF's pooling). */
+SY_VECTOR_CLONES static void poolPlane(const pool_level *lv, const float *src,
+                                       float *dst, float *bufs,
+                                       int64_t pitch, float *slide) {
+  const int64_t *l = lv->desc;
   const int isMax = l[SY_PYRAMID_MODE] == SY_POOL_MAX;
   const int64_t oh = l[SY_PYRAMID_OUT_H], ow = l[SY_PYRAMID_OUT_W];
-  const pool_dim dh = dimOf(l, 0), dw = dimOf(l, 1);
+  const int64_t w = lv->sw;
   const float identity = isMax ? -INFINITY : 0.0f;
-  const int unitStride = !dw.adaptive && dw.stride == 1;
-  for (int64_t o = 0; o < ow; ++o) {
-    pool_window win = windowOf(&dw, w, o);
-    cols[3 * o] = win.begin;
-    cols[3 * o + 1] = win.end;
-    cols[3 * o + 2] = win.count;
-  }
-  /* A stride-1 row pass reads the row padded with the identity. */
-  const int64_t pl = unitStride ? dw.pad_begin : 0;
-  float *row = unitStride ? padded + pl : rows;
-  if (unitStride) {
+  const int sliding = !l[SY_PYRAMID_ADAPTIVE];
+  const int64_t pl = sliding ? l[SY_PYRAMID_PAD_LEFT] : 0;
+  const int64_t end = sliding ? slidingSpan(l) + l[SY_PYRAMID_SIZE_W] - 1 : 0;
+  for (int b = 0; b < 2; ++b) {
+    float *padded = bufs + b * pitch;
     for (int64_t j = 0; j < pl; ++j)
       padded[j] = identity;
-    for (int64_t j = pl + w; j < ow + dw.size - 1; ++j)
+    for (int64_t j = pl + w; j < end; ++j)
       padded[j] = identity;
   }
-
-  for (int64_t o = 0; o < oh; ++o) {
-    /* Column pass, vectorised along the row: row = reduce src[window o]. */
-    pool_window win = windowOf(&dh, h, o);
-    if (win.end <= win.begin) {
-      for (int64_t j = 0; j < w; ++j)
-        row[j] = identity;
-    } else {
-      reduceShifted(src + win.begin * w, w, win.end - win.begin, w, isMax,
-                    row);
-    }
-    /* Row pass over the reduced row. */
-    float *d = dst + o * ow;
-    if (unitStride) {
-      /* padded[j + u] is column j - pl + u of the row. */
-      reduceShifted(padded, 1, dw.size, ow, isMax, d);
-    } else {
-      for (int64_t j = 0; j < ow; ++j) {
-        float acc = identity;
-        if (isMax)
-          for (int64_t c = cols[3 * j]; c < cols[3 * j + 1]; ++c)
-            acc = row[c] > acc ? row[c] : acc;
-        else
-          for (int64_t c = cols[3 * j]; c < cols[3 * j + 1]; ++c)
-            acc += row[c];
-        d[j] = acc;
+  const int64_t *rb = lv->rows.begin, *re = lv->rows.end;
+  for (int64_t o = 0; o <= oh; ++o) {
+    if (o < oh) {
+      float *row = bufs + (o & 1) * pitch + pl;
+      if (re[o] <= rb[o]) {
+        for (int64_t j = 0; j < w; ++j)
+          row[j] = identity;
+      } else {
+        reduceShifted(src + rb[o] * w, w, re[o] - rb[o], w, isMax, row);
       }
     }
-    if (isMax)
+    if (o == 0)
       continue;
-    for (int64_t j = 0; j < ow; ++j) {
-      int64_t count = win.count * cols[3 * j + 2];
-      d[j] = count > 0 ? d[j] / (float)count : NAN;
-    }
+    const float *prev = bufs + ((o - 1) & 1) * pitch;
+    if (isMax)
+      rowPass(lv, 1, o - 1, prev, slide, dst + (o - 1) * ow);
+    else
+      rowPass(lv, 0, o - 1, prev, slide, dst + (o - 1) * ow);
   }
 }
 
 static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
   const pyramid_job *job = (const pyramid_job *)env;
-  size_t bytes = (size_t)(job->max_w + job->max_padded) * sizeof(float) +
-                 (size_t)(3 * job->max_ow) * sizeof(int64_t);
+  /* Two padded rows, then the sliding reductions. */
+  const int64_t pitch = (job->max_padded + 15) / 16 * 16;
+  size_t bytes = (size_t)(2 * pitch + job->max_slide) * sizeof(float);
   void *owned;
-  /* The int64 column windows first: after an odd number of floats they
-   * would be misaligned (UBSan, make check-asan). */
-  int64_t *scratch = (int64_t *)sy_rt_scratch_or_alloc(bytes, &owned);
-  if (!scratch) {
+  float *bufs = (float *)sy_rt_scratch_or_alloc(bytes, &owned);
+  if (!bufs) {
     sy_rt_kernel_out_of_memory(bytes);
     return;
   }
   for (int64_t p = p0; p < p1; ++p) {
     const float *src = job->input + p * job->h * job->w;
-    int64_t sh = job->h, sw = job->w;
     for (int64_t i = 0; i < job->nlevels; ++i) {
-      const int64_t *l = job->levels + i * SY_PYRAMID_FIELDS;
-      int64_t oh = l[SY_PYRAMID_OUT_H], ow = l[SY_PYRAMID_OUT_W];
-      if (!(l[SY_PYRAMID_FLAGS] & SY_PYRAMID_CHAINED)) {
+      const pool_level *lv = job->levels + i;
+      const int64_t *l = lv->desc;
+      if (!(l[SY_PYRAMID_FLAGS] & SY_PYRAMID_CHAINED))
         src = job->input + p * job->h * job->w;
-        sh = job->h;
-        sw = job->w;
-      }
-      float *dst = job->outputs[i] + p * oh * ow;
-      int64_t *cols = scratch;
-      float *rows = (float *)(cols + 3 * job->max_ow);
-      float *padded = rows + job->max_w;
-      poolPlane(l, src, sh, sw, dst, rows, padded, cols);
+      float *dst = job->outputs[i] +
+                   p * l[SY_PYRAMID_OUT_H] * l[SY_PYRAMID_OUT_W];
+      poolPlane(lv, src, dst, bufs, pitch, bufs + 2 * pitch);
       src = dst;
-      sh = oh;
-      sw = ow;
     }
   }
   free(owned);
@@ -243,27 +330,59 @@ static void pyramidPlanes(void *env, int64_t p0, int64_t p1) {
 void sy_ukernel_pyramid_pool(int64_t planes, int64_t h, int64_t w,
                              intptr_t input, int64_t nlevels, intptr_t levels,
                              intptr_t outputs) {
-  const int64_t *l = (const int64_t *)levels;
-  pyramid_job job = {planes, h, w, nlevels, (const float *)input,
-                     (const int64_t *)levels, (float *const *)outputs,
-                     w, 1, 1};
-  int64_t sw = w;
-  for (int64_t i = 0; i < nlevels; ++i, l += SY_PYRAMID_FIELDS) {
-    if (!(l[SY_PYRAMID_FLAGS] & SY_PYRAMID_CHAINED))
+  const int64_t *desc = (const int64_t *)levels;
+  /* The window tables of every level, in one allocation: the levels, then
+   * the int64 begin/end arrays, then the float inverses. */
+  int64_t windows = 0;
+  for (int64_t i = 0; i < nlevels; ++i)
+    windows += desc[i * SY_PYRAMID_FIELDS + SY_PYRAMID_OUT_H] +
+               desc[i * SY_PYRAMID_FIELDS + SY_PYRAMID_OUT_W];
+  size_t bytes = (size_t)nlevels * sizeof(pool_level) +
+                 (size_t)windows * (2 * sizeof(int64_t) + sizeof(float));
+  pool_level *lv = (pool_level *)malloc(bytes);
+  if (!lv) {
+    sy_rt_kernel_out_of_memory(bytes);
+    return;
+  }
+  int64_t *ends = (int64_t *)(lv + nlevels);
+  float *inverses = (float *)(ends + 2 * windows);
+  pyramid_job job = {planes, h, w, nlevels, (const float *)input, lv,
+                     (float *const *)outputs, w, 1};
+  int64_t sh = h, sw = w;
+  for (int64_t i = 0; i < nlevels; ++i) {
+    const int64_t *l = desc + i * SY_PYRAMID_FIELDS;
+    if (!(l[SY_PYRAMID_FLAGS] & SY_PYRAMID_CHAINED)) {
+      sh = h;
       sw = w;
-    int64_t ow = l[SY_PYRAMID_OUT_W];
-    int64_t padded = ow + l[SY_PYRAMID_SIZE_W] - 1;
+    }
+    const int64_t oh = l[SY_PYRAMID_OUT_H], ow = l[SY_PYRAMID_OUT_W];
+    pool_axis *axes[2] = {&lv[i].rows, &lv[i].cols};
+    const int64_t outs[2] = {oh, ow}, ins[2] = {sh, sw};
+    lv[i].desc = l;
+    lv[i].sh = sh;
+    lv[i].sw = sw;
+    for (int d = 0; d < 2; ++d) {
+      axes[d]->begin = ends;
+      axes[d]->end = ends + outs[d];
+      axes[d]->inverse = inverses;
+      ends += 2 * outs[d];
+      inverses += outs[d];
+      pool_dim dim = dimOf(l, d);
+      fillAxis(&dim, ins[d], outs[d], axes[d]);
+    }
+    const int64_t span = slidingSpan(l);
+    int64_t padded = span + l[SY_PYRAMID_SIZE_W] - 1;
     if (sw + l[SY_PYRAMID_PAD_LEFT] > padded)
       padded = sw + l[SY_PYRAMID_PAD_LEFT];
-    if (ow > job.max_w)
-      job.max_w = ow;
     if (padded > job.max_padded)
       job.max_padded = padded;
-    if (ow > job.max_ow)
-      job.max_ow = ow;
+    if (span > job.max_slide)
+      job.max_slide = span;
+    sh = oh;
     sw = ow;
   }
   sy_rt_parallel_for(planes, pyramidPlanes, &job);
+  free(lv);
 }
 
 /*===----------------------------------------------------------------------===*
