@@ -877,8 +877,14 @@ Folded foldRange(const NodeView &node, ArrayRef<Type> types) {
     return std::nullopt;
   unsigned width = type.getElementType().getIntOrFloatBitWidth();
   SmallVector<APInt> values;
+  // start + i * delta wraps like the int64 arithmetic of a runtime (a few
+  // elements of a huge delta overflow; unsigned arithmetic keeps that
+  // defined), then truncates to the element width.
+  auto first = static_cast<uint64_t>((*start)[0]);
+  auto step = static_cast<uint64_t>((*delta)[0]);
   for (int64_t i = 0; i < type.getNumElements(); ++i)
-    values.push_back(APInt(width, (*start)[0] + i * (*delta)[0], true, true));
+    values.push_back(APInt(width, first + static_cast<uint64_t>(i) * step,
+                           /*isSigned=*/false, /*implicitTrunc=*/true));
   return SmallVector<DenseElementsAttr>{DenseElementsAttr::get(type, values)};
 }
 
