@@ -10,7 +10,8 @@
 //    parallel, at least kMinIterations points, and a loop dimension d of
 //    extent >= 2 that every operand indexes, if at all, with a bare d.
 //    Values the body reads from outside must be constants (cloned) or such
-//    memrefs (passed like operands).
+//    memrefs (passed like operands). Constant globals, operands or not,
+//    are read through their own memref.get_global in the outlined function.
 // 2. Outline it into a private function
 //      @<func>_parallel<N>(%env: memref<32xi64>, %begin: i64, %end: i64)
 //    whose bare-pointer signature is sy_rt_parallel_for's callback,
@@ -123,9 +124,25 @@ Value rebuildMemref(OpBuilder &b, Location loc, Value address,
   return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
 }
 
-/// A generic to outline: the dimension it is split along, and the memrefs
-/// (its operands, then those its body reads from outside) and constants
-/// its body needs.
+/// True for a memref.get_global of a constant global: the outlined
+/// function takes its own get_global instead of an address from the env, so
+/// LLVM sees loads from constant memory. It may then hoist them out of the
+/// loops (a Resize's per-row index and weight tables, a normalization's
+/// per-channel scales), which is what lets the innermost loop vectorise
+/// when those values address other operands.
+bool isConstantGlobal(Value v) {
+  auto get = v.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return false;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  return global && global.getConstant();
+}
+
+/// A generic to outline: the dimension it is split along, the memrefs
+/// passed in the env (its operands, then those its body reads from
+/// outside), and the constants and constant globals cloned into the
+/// outlined function.
 struct Candidate {
   linalg::GenericOp op;
   int64_t dim;
@@ -185,14 +202,19 @@ struct ParallelizeElementwisePass
         if (in->get() == out.get() &&
             op.getMatchingIndexingMap(in) != op.getMatchingIndexingMap(&out))
           return std::nullopt;
-    Candidate c{op, splitDimension(op), SmallVector<Value>(op->getOperands()),
-                {}};
+    Candidate c{op, splitDimension(op), {}, {}};
     if (c.dim < 0)
       return std::nullopt;
+    llvm::SetVector<Value> operands(op->getOperands().begin(),
+                                    op->getOperands().end());
+    for (Value v : operands)
+      (isConstantGlobal(v) ? c.constants : c.memrefs).push_back(v);
     llvm::SetVector<Value> captured;
     getUsedValuesDefinedAbove(op.getRegion(), captured);
     for (Value v : captured) {
-      if (isRebuildable(v.getType()))
+      if (isConstantGlobal(v))
+        c.constants.push_back(v);
+      else if (isRebuildable(v.getType()))
         c.memrefs.push_back(v);
       else if (v.getDefiningOp() &&
                v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())

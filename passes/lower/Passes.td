@@ -118,6 +118,11 @@ def ParallelizeElementwise
     the addresses and calls `sy_rt_parallel_for(extent, @outlined, env)`.
     Values the body reads from outside must be constants (cloned) or such
     memrefs (passed like operands); other generics stay serial loops.
+    Constant globals, operands or not, are not passed in `%env`: the
+    outlined function reads them through its own `memref.get_global`, so
+    LLVM knows their loads are invariant and can hoist them (a Resize's
+    row tables, which address another operand, then let the loop
+    vectorise).
 
     Before:
     ```mlir

@@ -102,14 +102,24 @@ func.func @global_pools(%x: tensor<2x3x3x5xf32>) -> (tensor<2x3x1x1xf32>, tensor
   return %a, %m : tensor<2x3x1x1xf32>, tensor<2x3x1x1xf32>
 }
 
-// Bilinear x2, half_pixel: per resized axis two index tables and two weight
-// tables; four taps read with tensor.extract.
+// Bilinear x2, half_pixel: separable, one generic per resized axis with two
+// index tables and two weight tables, innermost axis first (3 -> 6, reading
+// the input), then the rows (2 -> 4, reading the first stage at the loop's
+// column).
 // CHECK-LABEL: func @resize_linear
+// CHECK-DAG: arith.constant dense<[0, 0, 0, 1, 1, 2]> : tensor<6xi64>
+// CHECK-DAG: arith.constant dense<[0, 1, 1, 2, 2, 2]> : tensor<6xi64>
+// CHECK: %[[W:[0-9]+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]{{.*}}outs(%{{.*}} : tensor<1x1x2x6xf32>)
+// CHECK-COUNT-2: tensor.extract %arg0
+// CHECK: linalg.yield
 // CHECK-DAG: arith.constant dense<[0, 0, 0, 1]> : tensor<4xi64>
 // CHECK-DAG: arith.constant dense<[0, 1, 1, 1]> : tensor<4xi64>
 // CHECK-DAG: arith.constant dense<[2.500000e-01, 7.500000e-01, 2.500000e-01, 7.500000e-01]> : tensor<4xf32>
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
-// CHECK-COUNT-4: tensor.extract %arg0
+// CHECK: linalg.generic {{.*}}outs(%{{.*}} : tensor<1x1x4x6xf32>)
+// CHECK: %[[COL:.*]] = linalg.index 3
+// CHECK: tensor.extract %[[W]][%{{.*}}, %{{.*}}, %{{.*}}, %[[COL]]]
+// CHECK: tensor.extract %[[W]][%{{.*}}, %{{.*}}, %{{.*}}, %[[COL]]]
+// CHECK-NOT: tensor.extract
 // CHECK: linalg.yield
 func.func @resize_linear(%x: tensor<1x1x2x3xf32>) -> tensor<1x1x4x6xf32> {
   %none = onnx.none

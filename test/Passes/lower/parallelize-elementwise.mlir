@@ -108,6 +108,41 @@ func.func @copy_into_view(%x: memref<1x64x32x32xf32>, %y: memref<1x128x32x32xf32
   return
 }
 
+// Constant globals (a Resize's row tables: an operand, and a memref the body
+// reads) are not passed in the address array: the outlined function takes
+// its own memref.get_global, so LLVM sees loads from constant memory. A
+// mutable global's address goes through the array like any memref.
+// CHECK-LABEL: func.func @row_table
+// CHECK-SAME: (%[[SRC:.*]]: memref<64x256xf32>, %[[Y:.*]]: memref<256x256xf32>)
+// CHECK: %[[ENV:.*]] = memref.alloca() : memref<32xi64>
+// CHECK: memref.extract_aligned_pointer_as_index %[[Y]]
+// CHECK: memref.extract_aligned_pointer_as_index %[[SRC]]
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<256xf32>
+// CHECK-NOT: memref.extract_aligned_pointer_as_index
+// CHECK: call @sy_rt_parallel_for
+memref.global "private" constant @rows : memref<256xi64> = dense<1>
+memref.global "private" constant @weights : memref<256xf32> = dense<0.5>
+memref.global "private" @scales : memref<256xf32> = dense<2.0>
+func.func @row_table(%src: memref<64x256xf32>, %y: memref<256x256xf32>) {
+  %rows = memref.get_global @rows : memref<256xi64>
+  %w = memref.get_global @weights : memref<256xf32>
+  %k = memref.get_global @scales : memref<256xf32>
+  linalg.generic {indexing_maps = [#row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%rows : memref<256xi64>) outs(%y : memref<256x256xf32>) {
+  ^bb0(%r: i64, %out: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %ri = arith.index_cast %r : i64 to index
+    %v = memref.load %src[%ri, %j] : memref<64x256xf32>
+    %a = memref.load %w[%i] : memref<256xf32>
+    %b = memref.load %k[%j] : memref<256xf32>
+    %s = arith.mulf %v, %a : f32
+    %t = arith.mulf %s, %b : f32
+    linalg.yield %t : f32
+  }
+  return
+}
+
 // The outlined functions: memrefs rebuilt from the addresses with the
 // type's offset, sizes and strides, then sliced along the split dimension.
 // CHECK-LABEL: func.func private @bias_relu_parallel0
@@ -140,3 +175,9 @@ func.func @copy_into_view(%x: memref<1x64x32x32xf32>, %y: memref<1x128x32x32xf32
 // CHECK-LABEL: func.func private @copy_into_view_parallel0
 // CHECK: llvm.mlir.constant(65536 : i64)
 // CHECK: to memref<1x64x32x32xf32, strided<[131072, 1024, 32, 1], offset: 65536>>
+
+// CHECK-LABEL: func.func private @row_table_parallel0
+// CHECK-DAG: memref.get_global @rows : memref<256xi64>
+// CHECK-DAG: memref.get_global @weights : memref<256xf32>
+// CHECK-NOT: memref.get_global
+// CHECK: linalg.generic
