@@ -14,12 +14,21 @@
 //    enough channels and output tiles, sy_ukernel_conv2d_winograd(M, C, OH,
 //    OW, U, X, H, W, PT, PL, BIAS, Y, FLAGS), with U the filters transformed
 //    here at compile time (winograd.h) into a new global.
+// 4. Constant filters (the [M][C*KH*KW] matrix, or each of Winograd's 16
+//    [M][C] ones) are laid out at compile time as the GEMM's 12-row
+//    micro-panels (gemm.h) in a new global, and the call passes
+//    SY_UK_A_PANELS: the kernel then reads them in place instead of
+//    copying rows of them for every tile and K block (for Winograd, for
+//    every block of 64 tiles: a quarter of its GEMMs' time at 128
+//    channels), and splits the work by columns only. Not done when
+//    padding the rows to a multiple of 12 would add more than a quarter.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/lower/Passes.h"
 #include "passes/lower/UkernelCall.h"
 
+#include "lib/Runtime/ukernels/gemm.h"
 #include "lib/Runtime/ukernels/winograd.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -39,6 +48,7 @@ namespace {
 constexpr llvm::StringLiteral kConv = "sy_ukernel_conv2d_s1";
 constexpr llvm::StringLiteral kWinograd = "sy_ukernel_conv2d_winograd";
 constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
+constexpr int64_t kAPanels = 4;    // SY_UK_A_PANELS in ukernels.h
 constexpr unsigned kNumArgs = 17, kNumWinogradArgs = 13;
 
 /// Whether Winograd F(2x2, 3x3) pays for an m x c x oh x ow convolution
@@ -52,21 +62,62 @@ bool worthWinograd(int64_t m, int64_t c, int64_t oh, int64_t ow) {
   return m >= kMinChannels && c >= kMinChannels && 3 * tiles >= 2 * padded;
 }
 
+/// Whether m filter rows are laid out as micro-panels: rows padded to a
+/// multiple of 12 by at most a quarter.
+bool worthPanels(int64_t m) {
+  int64_t padded = (m + SY_GEMM_A_ROWS - 1) / SY_GEMM_A_ROWS * SY_GEMM_A_ROWS;
+  return 4 * (padded - m) <= m;
+}
+
 /// The transformed filters of the constant 3x3 weights `w` ([m][c][3][3]):
-/// a get_global of [16][m][c] (one global per source global, shared by the
-/// convolutions that read it), or null when w is not such a constant.
-Value winogradWeights(PatternRewriter &rewriter, Location loc, Value w) {
+/// a get_global of [16][m][c], or with `panels` of the 16 matrices as
+/// micro-panels (one global per source global and layout, shared by the
+/// convolutions that read it); null when w is not such a constant.
+Value winogradWeights(PatternRewriter &rewriter, Location loc, Value w,
+                      bool panels) {
   DenseElementsAttr weights = switchyard::constantGlobalValue(w);
   if (!weights)
     return {};
   ArrayRef<int64_t> shape = cast<MemRefType>(w.getType()).getShape();
   int64_t m = shape[0], c = shape[1];
+  // Micro-panels pad the rows to a multiple of 12.
+  int64_t rows = panels ? sy_gemm_a_panels_floats(m, 1) : m;
+  int64_t perPoint = rows * c;
   return switchyard::rearrangedWeights(
-      rewriter, loc, w, "_winograd", {SY_WINOGRAD_POINTS, m, c}, [&] {
+      rewriter, loc, w, panels ? "_winograd_panels" : "_winograd",
+      {SY_WINOGRAD_POINTS, rows, c}, [&] {
         SmallVector<float> g = llvm::to_vector(weights.getValues<float>());
         std::vector<float> u(static_cast<size_t>(SY_WINOGRAD_POINTS * m * c));
         sy_winograd_f23_weights(m, c, g.data(), u.data());
-        return u;
+        if (!panels)
+          return u;
+        std::vector<float> packed(
+            static_cast<size_t>(SY_WINOGRAD_POINTS * perPoint));
+        for (int64_t xi = 0; xi < SY_WINOGRAD_POINTS; ++xi)
+          sy_gemm_pack_a_panels(m, c, u.data() + xi * m * c, c,
+                                packed.data() + xi * perPoint);
+        return packed;
+      });
+}
+
+/// The constant filters `w` ([m][c][kh][kw]) as micro-panels of the
+/// [m][c*kh*kw] matrix, or null when w is not such a constant.
+Value panelWeights(PatternRewriter &rewriter, Location loc, Value w) {
+  DenseElementsAttr weights = switchyard::constantGlobalValue(w);
+  if (!weights)
+    return {};
+  ArrayRef<int64_t> shape = cast<MemRefType>(w.getType()).getShape();
+  int64_t m = shape[0], k = shape[1] * shape[2] * shape[3];
+  return switchyard::rearrangedWeights(
+      rewriter, loc, w, "_panels", {sy_gemm_a_panels_floats(m, 1), k}, [&] {
+        switchyard::ConstantFloats src(weights);
+        std::vector<float> flat(static_cast<size_t>(m * k));
+        for (int64_t i = 0; i < m * k; ++i)
+          flat[i] = src[i];
+        std::vector<float> packed(
+            static_cast<size_t>(sy_gemm_a_panels_floats(m, k)));
+        sy_gemm_pack_a_panels(m, k, flat.data(), k, packed.data());
+        return packed;
       });
 }
 
@@ -175,20 +226,29 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     Value pb = bias ? switchyard::memrefAddressAndStrides(rewriter, loc, bias)
                           .first
                     : i64(0);
-    Value flags = i64(init ? 0 : kAccumulate);
+    int64_t flagBits = init ? 0 : kAccumulate;
+    const bool panels = worthPanels(ws[0]);
     Value u;
     if (winograd && ws[2] == 3 && ws[3] == 3 && dil[0] == 1 && dil[1] == 1 &&
         worthWinograd(ws[0], ws[1], ys[2], ys[3]))
-      u = winogradWeights(rewriter, loc, w);
+      u = winogradWeights(rewriter, loc, w, panels);
     if (u) {
       replaced->insert(w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
       Value pu = switchyard::memrefAddressAndStrides(rewriter, loc, u).first;
       SmallVector<Value> args = {
           i64(ws[0]),       i64(ws[1]),       i64(ys[2]), i64(ys[3]), pu,
           px,               i64(xs[2]),       i64(xs[3]), i64(padBegin[0]),
-          i64(padBegin[1]), pb,               py,         flags};
+          i64(padBegin[1]), pb,               py,
+          i64(flagBits | (panels ? kAPanels : 0))};
       func::CallOp::create(rewriter, loc, kWinograd, TypeRange{}, args);
     } else {
+      if (Value wp = panels ? panelWeights(rewriter, loc, w) : Value()) {
+        replaced->insert(
+            w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
+        w = wp;
+        flagBits |= kAPanels;
+      }
+      Value flags = i64(flagBits);
       Value pw = switchyard::memrefAddressAndStrides(rewriter, loc, w).first;
       SmallVector<Value> args = {
           i64(ws[0]),       i64(ws[1]), i64(ws[2]),  i64(ws[3]),

@@ -1,14 +1,17 @@
 //===- UkernelTest.cpp - the runtime's micro-kernels ----------------------===//
 //
 // sy_ukernel_sgemm and sy_ukernel_sgemm_prepacked (B laid out here as the
-// 32-column panels ukernels.h describes) against a float64 triple loop
-// written here, over shapes that hit every tail of the 12 x 32 register
-// block, the K blocking of both forms and more than one column tile, with
-// and without accumulation, strided (lda/ldb/ldc larger than the row).
+// 32-column panels ukernels.h describes; A also as the 12-row micro-panels
+// of SY_UK_A_PANELS) against a float64 triple loop written here, over shapes
+// that hit every tail of the 12 x 32 register block, the K blocking of both
+// forms and more than one column tile, with and without accumulation,
+// strided (lda/ldb/ldc larger than the row). The convolution kernels against
+// a float64 direct convolution, with plain and micro-panel filters.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/Runtime/ModelDescriptor.h"
+#include "lib/Runtime/ukernels/gemm.h"
 #include "lib/Runtime/ukernels/ukernels.h"
 #include "lib/Runtime/ukernels/winograd.h"
 
@@ -59,6 +62,19 @@ std::vector<float> packPanels(const std::vector<float> &b, int64_t k,
   return out;
 }
 
+/// A (m x k, leading dimension lda) as 12-row micro-panels: row i, column p
+/// at [(i / 12) * 12 * k + p * 12 + i % 12], zero past row m (the layout
+/// SY_UK_A_PANELS documents).
+std::vector<float> packAPanels(const float *a, int64_t m, int64_t k,
+                               int64_t lda) {
+  int64_t rows = (m + 11) / 12 * 12;
+  std::vector<float> out(rows * k, 0.f);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t p = 0; p < k; ++p)
+      out[(i / 12) * 12 * k + p * 12 + i % 12] = a[i * lda + p];
+  return out;
+}
+
 void runCase(const Case &cs, bool threaded, int64_t extraFlags,
              BLayout layout) {
   std::mt19937 gen(cs.m * 131 + cs.n * 17 + cs.k);
@@ -77,15 +93,24 @@ void runCase(const Case &cs, bool threaded, int64_t extraFlags,
     // serially, which is what a direct call here exercises.
   }
   int64_t flags = (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags;
+  // A as micro-panels: lda is then k.
+  std::vector<float> aPanels;
+  const float *aArg = a.data();
+  int64_t ldaArg = lda;
+  if (flags & SY_UK_A_PANELS) {
+    aPanels = packAPanels(a.data(), cs.m, cs.k, lda);
+    aArg = aPanels.data();
+    ldaArg = cs.k;
+  }
   if (layout == BLayout::Prepacked) {
     std::vector<float> panels = packPanels(b, cs.k, cs.n, ldb);
     sy_ukernel_sgemm_prepacked(
-        cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(a.data()), lda,
+        cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(aArg), ldaArg,
         reinterpret_cast<intptr_t>(panels.data()),
         reinterpret_cast<intptr_t>(c.data()), ldc, flags);
   } else {
-    sy_ukernel_sgemm(cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(a.data()),
-                     lda, reinterpret_cast<intptr_t>(b.data()), ldb,
+    sy_ukernel_sgemm(cs.m, cs.n, cs.k, reinterpret_cast<intptr_t>(aArg),
+                     ldaArg, reinterpret_cast<intptr_t>(b.data()), ldb,
                      reinterpret_cast<intptr_t>(c.data()), ldc, flags);
   }
   if (ctx)
@@ -107,6 +132,7 @@ void runCase(const Case &cs, bool threaded, int64_t extraFlags,
       // fp32 accumulation: error bound proportional to the sum of |terms|.
       ASSERT_NEAR(got, want, 1e-6 * (cs.k + 1) * (mag + 1))
           << (layout == BLayout::Prepacked ? "prepacked " : "")
+          << (extraFlags & SY_UK_A_PANELS ? "A panels " : "")
           << (extraFlags & SY_UK_PORTABLE ? "portable " : "") << "m=" << cs.m << " n=" << cs.n << " k=" << cs.k << " at " << i
           << "," << j;
     }
@@ -140,6 +166,39 @@ TEST(Sgemm, PrepackedShapesAndTails) {
     runCase(cs, false, BLayout::Prepacked);
 }
 
+// A as micro-panels (the convolutions' constant filters): every tail
+// again, with either form of B; then shapes the pool cuts into column tiles
+// only (132 rows in one tile) and into rows too (n too narrow to split).
+TEST(Sgemm, APanelsShapesAndTails) {
+  for (BLayout layout : {BLayout::RowMajor, BLayout::Prepacked})
+    for (const Case &cs : kShapesAndTails)
+      for (int64_t flags : {int64_t(SY_UK_A_PANELS), int64_t(SY_UK_A_PANELS | SY_UK_PORTABLE)})
+        runCase(cs, false, flags, layout);
+  const Case tiles[] = {
+      {132, 600, 300, 0, 0, 4, false}, {200, 64, 129, 5, 0, 0, true},
+  };
+  for (const Case &cs : tiles)
+    for (int64_t flags : {int64_t(SY_UK_A_PANELS), int64_t(SY_UK_A_PANELS | SY_UK_PORTABLE)})
+      runCase(cs, true, flags, BLayout::RowMajor);
+}
+
+// The runtime's packer (which the compiler calls for constant filters)
+// writes the documented layout.
+TEST(Sgemm, APanelsPacker) {
+  for (int64_t m : {1, 12, 13, 30})
+    for (int64_t k : {1, 7, 40}) {
+      int64_t lda = k + 3;
+      std::vector<float> a(m * lda);
+      for (size_t i = 0; i < a.size(); ++i)
+        a[i] = float(i) * 0.5f - 3.f;
+      std::vector<float> want = packAPanels(a.data(), m, k, lda);
+      ASSERT_EQ(int64_t(want.size()), sy_gemm_a_panels_floats(m, k));
+      std::vector<float> got(want.size(), 42.f);
+      sy_gemm_pack_a_panels(m, k, a.data(), lda, got.data());
+      EXPECT_EQ(got, want) << "m=" << m << " k=" << k;
+    }
+}
+
 TEST(Sgemm, LargeEnoughToThread) {
   runCase({65, 257, 129, 0, 0, 0, false}, true);
   runCase({128, 512, 256, 4, 4, 4, true}, true);
@@ -162,6 +221,7 @@ enum class ConvKernel { Direct, Winograd };
 
 void runConvOnce(const ConvCase &cs, bool threaded, int64_t extraFlags,
                  ConvKernel kernel) {
+  const bool panels = (extraFlags & SY_UK_A_PANELS) != 0;
   int64_t oh = cs.h + cs.pt + cs.pb - (cs.kh - 1) * cs.dh;
   int64_t ow = cs.wd + cs.pl + cs.pr - (cs.kw - 1) * cs.dw;
   ASSERT_GT(oh, 0);
@@ -187,14 +247,27 @@ void runConvOnce(const ConvCase &cs, bool threaded, int64_t extraFlags,
     ASSERT_TRUE(cs.kh == 3 && cs.kw == 3 && cs.dh == 1 && cs.dw == 1);
     std::vector<float> u(SY_WINOGRAD_POINTS * cs.m * cs.c);
     sy_winograd_f23_weights(cs.m, cs.c, w.data(), u.data());
+    if (panels) { // each point's [m][c] matrix as micro-panels
+      std::vector<float> up;
+      for (int xi = 0; xi < SY_WINOGRAD_POINTS; ++xi) {
+        std::vector<float> one =
+            packAPanels(u.data() + xi * cs.m * cs.c, cs.m, cs.c, cs.c);
+        up.insert(up.end(), one.begin(), one.end());
+      }
+      u = up;
+    }
     sy_ukernel_conv2d_winograd(
         cs.m, cs.c, oh, ow, reinterpret_cast<intptr_t>(u.data()),
         reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd, cs.pt, cs.pl, bias,
         reinterpret_cast<intptr_t>(y.data()), flags);
     errorScale = 4e-6;
   } else {
+    int64_t k = cs.c * cs.kh * cs.kw;
+    std::vector<float> wp =
+        panels ? packAPanels(w.data(), cs.m, k, k) : std::vector<float>();
     sy_ukernel_conv2d_s1(cs.m, cs.c, cs.kh, cs.kw, oh, ow, cs.dh, cs.dw,
-                         reinterpret_cast<intptr_t>(w.data()),
+                         reinterpret_cast<intptr_t>(panels ? wp.data()
+                                                           : w.data()),
                          reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd,
                          cs.pt, cs.pl, bias,
                          reinterpret_cast<intptr_t>(y.data()), flags);
@@ -221,15 +294,19 @@ void runConvOnce(const ConvCase &cs, bool threaded, int64_t extraFlags,
             }
         ASSERT_NEAR(y[(mi * oh + r) * ow + j], want,
                     errorScale * (cs.c * cs.kh * cs.kw + 1) * (mag + 1))
-            << "m=" << mi << " r=" << r << " j=" << j;
+            << (panels ? "A panels " : "") << "m=" << mi << " r=" << r
+            << " j=" << j;
       }
 }
 
-/// SIMD and portable bodies (or transforms, for Winograd) alike.
+/// SIMD and portable bodies (or transforms, for Winograd) alike, with the
+/// filters as given and as micro-panels.
 void runConv(const ConvCase &cs, bool threaded,
              ConvKernel kernel = ConvKernel::Direct) {
-  runConvOnce(cs, threaded, 0, kernel);
-  runConvOnce(cs, threaded, SY_UK_PORTABLE, kernel);
+  for (int64_t flags : {int64_t(0), int64_t(SY_UK_PORTABLE),
+                        int64_t(SY_UK_A_PANELS),
+                        int64_t(SY_UK_A_PANELS | SY_UK_PORTABLE)})
+    runConvOnce(cs, threaded, flags, kernel);
 }
 
 TEST(Conv2D, ShapesTailsDilations) {

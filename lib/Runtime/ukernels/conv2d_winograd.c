@@ -10,8 +10,10 @@
  *
  * Tiles go in blocks (the work items of the pool): a block's V is written
  * straight into the 32-column panels the GEMM body reads (gemm.h's
- * prepacked form, [xi][panel][c][32]), so the GEMMs pack nothing but U, and
- * V, M and the packing buffers of one block stay in L2. The AVX-512
+ * prepacked form, [xi][panel][c][32]), so the GEMMs pack nothing but U (and
+ * not U either when it comes as micro-panels, SY_UK_A_PANELS: the compiler
+ * lays constant filters out so), and V, M and the packing buffers of one
+ * block stay in L2. The AVX-512
  * transforms take 16 tiles per vector, which may cross rows of tiles (each
  * row a segment with its own masks, as conv2d's packer does): a stride-2
  * deinterleave of two masked loads gives a patch column for 16 tiles.
@@ -284,7 +286,12 @@ static void runBlocks(void *env, int64_t begin, int64_t end) {
     return;
   }
   float *mb = v + vFloats, *gemmScratch = mb + mFloats;
-  int64_t gemmFlags = jb->simd ? 0 : SY_UK_PORTABLE;
+  int64_t gemmFlags = (jb->simd ? 0 : SY_UK_PORTABLE) |
+                      (jb->flags & SY_UK_A_PANELS);
+  /* U[xi] is m x c, or its micro-panels (rows padded to 12). */
+  size_t uFloats = jb->flags & SY_UK_A_PANELS
+                       ? (size_t)sy_gemm_a_panels_floats(jb->m, jb->c)
+                       : (size_t)jb->m * jb->c;
   for (int64_t blk = begin; blk < end; ++blk) {
     int64_t j0 = blk * tb;
     int64_t count = jb->tiles - j0 < tb ? jb->tiles - j0 : tb;
@@ -296,7 +303,7 @@ static void runBlocks(void *env, int64_t begin, int64_t end) {
     for (int xi = 0; xi < XI; ++xi) {
       sy_gemm_b b = {v + (size_t)xi * panels * jb->c * P, 0, 0, 0, 0, 0, 0,
                      0, 0, 0, 0, jb->c};
-      sy_gemm_block_with(jb->m, 0, cols, jb->c, jb->u + (size_t)xi * jb->m * jb->c,
+      sy_gemm_block_with(jb->m, 0, cols, jb->c, jb->u + xi * uFloats,
                          jb->c, &b, NULL, mb + (size_t)xi * jb->m * cols, cols,
                          gemmFlags, gemmScratch);
     }

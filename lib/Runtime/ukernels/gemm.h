@@ -33,6 +33,28 @@ typedef struct sy_gemm_b {
 
 enum { SY_GEMM_PANEL = 32 };
 
+/* A as 12-row micro-panels (SY_UK_A_PANELS): row i, column p of an M x K
+ * matrix at a[(i / 12) * 12 * K + p * 12 + i % 12], zero past row M. The
+ * SIMD body's register block reads 12 rows of A per k step, so a panel is
+ * one contiguous stream, and a row block starting at a multiple of 12 (the
+ * only place tiles start) begins at a + i * K: such callers pass lda = K. */
+enum { SY_GEMM_A_ROWS = 12 };
+
+static inline int64_t sy_gemm_a_panels_floats(int64_t m, int64_t k) {
+  return (m + SY_GEMM_A_ROWS - 1) / SY_GEMM_A_ROWS * SY_GEMM_A_ROWS * k;
+}
+
+/* Lays out the row-major M x K matrix a (leading dimension lda) as
+ * micro-panels in out (sy_gemm_a_panels_floats(m, k) floats). */
+static inline void sy_gemm_pack_a_panels(int64_t m, int64_t k, const float *a,
+                                         int64_t lda, float *out) {
+  const int64_t R = SY_GEMM_A_ROWS;
+  for (int64_t i0 = 0; i0 < m; i0 += R, out += R * k)
+    for (int64_t p = 0; p < k; ++p)
+      for (int64_t r = 0; r < R; ++r)
+        out[p * R + r] = i0 + r < m ? a[(i0 + r) * lda + p] : 0.f;
+}
+
 /* Bits [lo, hi) of a 32-bit lane mask (a panel row's lanes, or the 32
  * floats of two 16-lane loads), the range clamped to [0, 32). */
 static inline uint32_t sy_lane_range(int64_t lo, int64_t hi) {

@@ -29,6 +29,15 @@ enum {
   kMinTileRows = 48
 };
 
+/* A[i][p], row-major or as micro-panels (gemm.h; lda is K then). */
+static inline float aAt(const float *a, int64_t lda, int64_t flags, int64_t i,
+                        int64_t p) {
+  if (!(flags & SY_UK_A_PANELS))
+    return a[i * lda + p];
+  const int64_t R = SY_GEMM_A_ROWS;
+  return a[(i / R) * R * lda + p * R + i % R];
+}
+
 static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
                          const float *a, int64_t lda, const sy_gemm_b *b,
                          const float *bias, float *c, int64_t ldc,
@@ -41,7 +50,7 @@ static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
       for (int64_t j = n0; j < n1; ++j)
         crow[j] += bias[i];
     for (int64_t p = 0; p < k; ++p) {
-      float av = a[i * lda + p];
+      float av = aAt(a, lda, flags, i, p);
       if (b->kw == 0 && b->panel_k == 0) {
         const float *brow = b->data + p * b->ld;
         for (int64_t j = n0; j < n1; ++j)
@@ -106,11 +115,17 @@ void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
   }
   int64_t threads = sy_rt_num_threads();
   int64_t target = threads > 1 ? kItemsPerThread * threads : 1;
+  /* A as micro-panels is read in place, not copied per tile: column
+   * tiles then cost nothing, and are cut first, so that each B panel is
+   * packed once and used by every row. */
+  const int panelsA = (flags & SY_UK_A_PANELS) != 0;
   int64_t rowTiles = 1, colTiles = (n + kMaxTileCols - 1) / kMaxTileCols;
   while (rowTiles * colTiles < target) {
-    if ((m + 2 * rowTiles - 1) / (2 * rowTiles) >= kMinTileRows)
+    int rows = (m + 2 * rowTiles - 1) / (2 * rowTiles) >= kMinTileRows;
+    int cols = (n + 2 * colTiles - 1) / (2 * colTiles) >= kMinTileCols;
+    if (rows && !(panelsA && cols))
       rowTiles *= 2;
-    else if ((n + 2 * colTiles - 1) / (2 * colTiles) >= kMinTileCols)
+    else if (cols)
       colTiles *= 2;
     else
       break;

@@ -1,7 +1,8 @@
 /*===- sgemm_x86_64_avx512.c - fp32 GEMM body for AVX-512 -----------------===*
  *
  * BLIS-order blocking (blockBody). For each block of MC rows and KC of K,
- * the A block is copied to a buffer with a padded row pitch; then each
+ * the A block is copied to a buffer with a padded row pitch (constant
+ * filters come as micro-panels instead and are read in place); then each
  * NR-column panel of B is packed ([kc][32] contiguous, zero-padded past the
  * last column) and stays in L1 while every row slice of the A block runs
  * the micro-kernel against it. Packing lets the micro-kernel read B with
@@ -25,7 +26,7 @@
 #define SY_TARGET __attribute__((target("avx512f,fma")))
 #define SY_INLINE static inline SY_TARGET __attribute__((always_inline))
 
-enum { MR = 12, NR = 32, KC = 256, MC = 528, LDAP = KC + 16 };
+enum { MR = SY_GEMM_A_ROWS, NR = 32, KC = 256, MC = 528, LDAP = KC + 16 };
 
 /* K block of a prepacked B multiplied into few rows (< KC_STREAM_ROWS: two
  * register blocks, so each panel is used once or twice). Its panels then
@@ -135,8 +136,11 @@ static void packA(int64_t rows, int64_t kc, const float *a, int64_t lda,
   }
 }
 
-/* c[0, rows) x [0, 32) (+)= ap[R][LDAP] * bp[kc][NR]; R is a constant at
- * every call site, so the accumulators stay in registers. The k loop also
+/* c[0, rows) x [0, 32) (+)= A * bp[kc][NR], with A's row r, step p at
+ * ap[r * rs + p * ks]: a block copied here (rs = LDAP, ks = 1) or a
+ * micro-panel (rs = 1, ks = MR). R, rs and ks are constants at every call
+ * site, so the accumulators stay in registers and the broadcasts address A
+ * with constant displacements. The k loop also
  * prefetches pfLines cache lines from pf on: this slice's share of the next
  * panel of a prepacked B, which would otherwise arrive from memory one
  * demand miss at a time. The lines go out evenly over the kc steps (two per
@@ -144,9 +148,10 @@ static void packA(int64_t rows, int64_t kc, const float *a, int64_t lda,
  * start, they queued behind the line fill buffers and stalled the loads of
  * the loop (measured on a 64 x 1024 x 2048 expert GEMM streaming its
  * weights from memory: 122 -> 150 GFLOP/s on one core). */
-SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
-                     const float *pf, int64_t pfLines, float *c, int64_t ldc,
-                     int64_t rows, __mmask16 m0, __mmask16 m1, int accumulate,
+SY_INLINE void micro(int R, int64_t rs, int64_t ks, int64_t kc,
+                     const float *ap, const float *bp, const float *pf,
+                     int64_t pfLines, float *c, int64_t ldc, int64_t rows,
+                     __mmask16 m0, __mmask16 m1, int accumulate,
                      const float *bias) {
   __m512 acc0[MR], acc1[MR];
   for (int r = 0; r < R; ++r) {
@@ -158,7 +163,7 @@ SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
   gap = gap < 1 ? 1 : gap;
   int64_t countdown = 1;
   const float *pfEnd = pf + pfLines * 16;
-  for (int64_t p = 0; p < kc; ++p, ++ap, bp += NR) {
+  for (int64_t p = 0; p < kc; ++p, ap += ks, bp += NR) {
     if (pf < pfEnd && --countdown == 0) {
       _mm_prefetch((const char *)pf, _MM_HINT_T0);
       if (perStep == 2)
@@ -169,7 +174,7 @@ SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
     /* Unaligned loads: a prepacked B (a constant) may be 16-byte aligned. */
     __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
     for (int r = 0; r < R; ++r) {
-      __m512 av = _mm512_set1_ps(ap[r * LDAP]);
+      __m512 av = _mm512_set1_ps(ap[r * rs]);
       acc0[r] = _mm512_fmadd_ps(av, b0, acc0[r]);
       acc1[r] = _mm512_fmadd_ps(av, b1, acc1[r]);
     }
@@ -192,26 +197,29 @@ SY_INLINE void micro(int R, int64_t kc, const float *ap, const float *bp,
 }
 
 /* BLIS order: for each block of MC rows and KC of K, the A block is
- * copied once (it stays in L2); then each NR-column panel of B is packed
- * (it stays in L1) and every MR-row slice of the A block runs the
- * micro-kernel against it. */
+ * copied once (it stays in L2), unless A comes as micro-panels; then each
+ * NR-column panel of B is packed (it stays in L1) and every MR-row slice of
+ * the A block runs the micro-kernel against it. */
 static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
                                 const float *a, int64_t lda,
                                 const sy_gemm_b *b, const float *bias,
                                 float *c, int64_t ldc, int accumulate,
-                                float *bpack, float *apack) {
-  int64_t kcMax = b->panel_k > 0 && m < KC_STREAM_ROWS ? KC_PREPACKED : KC;
+                                int panelsA, float *bpack, float *apack) {
+  int64_t kcMax =
+      !panelsA && b->panel_k > 0 && m < KC_STREAM_ROWS ? KC_PREPACKED : KC;
   for (int64_t ic = 0; ic < m; ic += MC) {
     int64_t mc = m - ic < MC ? m - ic : MC;
     for (int64_t p0 = 0; p0 < k; p0 += kcMax) {
       int64_t kc = k - p0 < kcMax ? k - p0 : kcMax;
-      packA(mc, kc, a + ic * lda + p0, lda, apack);
+      if (!panelsA)
+        packA(mc, kc, a + ic * lda + p0, lda, apack);
       /* The bias joins the first K block; later ones accumulate. */
       int acc = accumulate || p0 > 0;
       const float *bi = p0 == 0 && bias ? bias + ic : NULL;
       /* Slices of 12 rows, or of 8 when that avoids a short tail (64
-       * output channels: 8 x 8 rather than 5 x 12 + 4). */
-      int64_t step = mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
+       * output channels: 8 x 8 rather than 5 x 12 + 4); micro-panels hold
+       * 12 rows. */
+      int64_t step = !panelsA && mc % MR != 0 && mc % 8 == 0 ? 8 : MR;
       /* Cache lines (two per k row) of the next prepacked panel each
        * slice prefetches. */
       int64_t slices = (mc + step - 1) / step;
@@ -236,19 +244,32 @@ static SY_TARGET void blockBody(int64_t m, int64_t n0, int64_t n1, int64_t k,
         __mmask16 m0 = (__mmask16)lanes, m1 = (__mmask16)(lanes >> 16);
         for (int64_t i = 0; i < mc; i += step) {
           int64_t rows = mc - i < step ? mc - i : step;
-          const float *ai = apack + i * LDAP, *bii = bi ? bi + i : NULL;
+          const float *ai = panelsA ? a + (ic + i) * k + p0 * MR
+                                    : apack + i * LDAP;
+          const float *bii = bi ? bi + i : NULL;
           int64_t first = i / step * share;
           int64_t pfLines = !next || first >= 2 * kc ? 0
                             : 2 * kc - first < share ? 2 * kc - first
                                                      : share;
           const float *pf = next ? next + first * 16 : bp;
           float *ci = c + (ic + i) * ldc + j;
-          if (rows > 8)
-            micro(12, kc, ai, bp, pf, pfLines, ci, ldc, rows, m0, m1, acc, bii);
-          else if (rows > 4)
-            micro(8, kc, ai, bp, pf, pfLines, ci, ldc, rows, m0, m1, acc, bii);
-          else
-            micro(4, kc, ai, bp, pf, pfLines, ci, ldc, rows, m0, m1, acc, bii);
+#define SY_MICRO(R, RS, KS)                                                    \
+  micro(R, RS, KS, kc, ai, bp, pf, pfLines, ci, ldc, rows, m0, m1, acc, bii)
+          if (panelsA) {
+            if (rows > 8)
+              SY_MICRO(12, 1, MR);
+            else if (rows > 4)
+              SY_MICRO(8, 1, MR);
+            else
+              SY_MICRO(4, 1, MR);
+          } else if (rows > 8) {
+            SY_MICRO(12, LDAP, 1);
+          } else if (rows > 4) {
+            SY_MICRO(8, LDAP, 1);
+          } else {
+            SY_MICRO(4, LDAP, 1);
+          }
+#undef SY_MICRO
         }
       }
     }
@@ -265,6 +286,7 @@ int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
   if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("fma"))
     return 0;
   int accumulate = (int)(flags & SY_UK_ACCUMULATE);
+  int panelsA = (flags & SY_UK_A_PANELS) != 0;
   if (k == 0) /* nothing to multiply: the portable body sets C */
     return 0;
   void *owned = NULL;
@@ -273,8 +295,8 @@ int sy_gemm_block_avx512(int64_t m, int64_t n0, int64_t n1, int64_t k,
                                      &owned);
   if (!scratch)
     return 0;
-  blockBody(m, n0, n1, k, a, lda, b, bias, c, ldc, accumulate, scratch,
-            scratch + KC * NR);
+  blockBody(m, n0, n1, k, a, lda, b, bias, c, ldc, accumulate, panelsA,
+            scratch, scratch + KC * NR);
   free(owned);
   return 1;
 }

@@ -21,7 +21,12 @@ extern "C" {
 enum {
   SY_UK_ACCUMULATE = 1,
   /* Use the portable C body even where a SIMD body exists (tests run both). */
-  SY_UK_PORTABLE = 2
+  SY_UK_PORTABLE = 2,
+  /* A comes as 12-row micro-panels (gemm.h, sy_gemm_pack_a_panels) and lda
+   * is K: the layout constant convolution filters are given at compile
+   * time, so the GEMM body reads them without copying them per tile.
+   * Taken by the convolution kernels. */
+  SY_UK_A_PANELS = 4
 };
 void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
                       intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
@@ -51,7 +56,8 @@ void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
  * padding follow from oh and ow). A GEMM over the implicit im2col matrix of
  * x: packed panels are gathered straight from x, so neither a padded copy
  * nor an im2col buffer is built. Threads over tiles of output channels x
- * output positions. */
+ * output positions. With SY_UK_A_PANELS in flags, w is the [m][c*kh*kw]
+ * filter matrix as micro-panels (gemm.h's sy_gemm_pack_a_panels). */
 void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
                           int64_t oh, int64_t ow, int64_t dh, int64_t dw,
                           intptr_t w, intptr_t x, int64_t h, int64_t wd,
@@ -60,7 +66,9 @@ void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
 
 /* The same convolution for 3x3 filters with unit dilation, by Winograd
  * F(2x2, 3x3): u holds the filters transformed by sy_winograd_f23_weights
- * (winograd.h), [16][m][c]; the other arguments are sy_ukernel_conv2d_s1's.
+ * (winograd.h), [16][m][c] (with SY_UK_A_PANELS, each of the 16 [m][c]
+ * matrices as micro-panels, sy_gemm_a_panels_floats(m, c) floats apart);
+ * the other arguments are sy_ukernel_conv2d_s1's.
  * 2.25x fewer multiplications than the direct form; the transforms add a
  * rounding error a few times fp32's epsilon per term. Threads over blocks
  * of 2x2 output tiles. */

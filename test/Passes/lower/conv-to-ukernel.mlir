@@ -3,7 +3,9 @@
 // RUN: switchyard-opt %s --sy-lower-conv-to-ukernel | FileCheck %s
 // RUN: switchyard-opt %s --sy-lower-conv-to-ukernel=winograd=false | FileCheck %s --check-prefix=DIRECT
 
-// CHECK: memref.global "private" constant @w16_winograd : memref<16x16x16xf32> = dense<"0x0000803F{{[0-9A-F]+}}"> {alignment = 64 : i64}
+// CHECK-DAG: memref.global "private" constant @w16_winograd : memref<16x16x16xf32> = dense<"0x0000803F{{[0-9A-F]+}}"> {alignment = 64 : i64}
+// CHECK-DAG: memref.global "private" constant @w24_panels : memref<24x8xf32> = dense<"0x0000803F0000004000004040{{[0-9A-F]+}}"> {alignment = 64 : i64}
+// CHECK-DAG: memref.global "private" constant @w20x3_winograd_panels : memref<16x24x16xf32>
 // CHECK: func.func private @sy_ukernel_conv2d_s1(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func @conv3x3
 // CHECK-DAG: %[[M:.+]] = arith.constant 5 : i64
@@ -160,5 +162,45 @@ func.func @winograd_misses(%x: memref<1x16x16x16xf32>, %w: memref<16x16x3x3xf32>
     ins(%x, %wb : memref<1x16x16x16xf32>, memref<16x16x3x3xf32>) outs(%yd : memref<1x16x12x12xf32>)
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%xs, %wb : memref<1x16x10x10xf32>, memref<16x16x3x3xf32>) outs(%ys : memref<1x16x8x8xf32>)
+  return
+}
+
+// Constant filters with enough output channels (24 and 20: rows padded to
+// 24 by at most a quarter) are laid out as the GEMM's 12-row micro-panels,
+// [ceil(M/12)*12][K] floats with row i, column p at (i/12)*12*K + p*12 +
+// i%12, and the call passes SY_UK_A_PANELS (4; 4 + 1 when accumulating).
+// @w24's row i holds i + 1 (1.0, 2.0, 3.0 ... in the hex blob: column 0 of
+// rows 0, 1, 2 comes first). For Winograd each of the 16 transformed
+// matrices is padded to 24 rows. The originals are erased.
+// CHECK-NOT: memref.global "private" constant @w24 :
+// CHECK-NOT: memref.global "private" constant @w20x3 :
+// CHECK-LABEL: func @panels_1x1
+// CHECK-DAG: %[[FOUR:.+]] = arith.constant 4 : i64
+// CHECK: memref.get_global @w24_panels : memref<24x8xf32>
+// CHECK: call @sy_ukernel_conv2d_s1({{.+}}, %[[FOUR]])
+// DIRECT-LABEL: func @panels_1x1
+// DIRECT: memref.get_global @w24_panels : memref<24x8xf32>
+memref.global "private" constant @w24 : memref<24x8x1x1xf32> = dense<[[[[1.0]], [[1.0]], [[1.0]], [[1.0]], [[1.0]], [[1.0]], [[1.0]], [[1.0]]], [[[2.0]], [[2.0]], [[2.0]], [[2.0]], [[2.0]], [[2.0]], [[2.0]], [[2.0]]], [[[3.0]], [[3.0]], [[3.0]], [[3.0]], [[3.0]], [[3.0]], [[3.0]], [[3.0]]], [[[4.0]], [[4.0]], [[4.0]], [[4.0]], [[4.0]], [[4.0]], [[4.0]], [[4.0]]], [[[5.0]], [[5.0]], [[5.0]], [[5.0]], [[5.0]], [[5.0]], [[5.0]], [[5.0]]], [[[6.0]], [[6.0]], [[6.0]], [[6.0]], [[6.0]], [[6.0]], [[6.0]], [[6.0]]], [[[7.0]], [[7.0]], [[7.0]], [[7.0]], [[7.0]], [[7.0]], [[7.0]], [[7.0]]], [[[8.0]], [[8.0]], [[8.0]], [[8.0]], [[8.0]], [[8.0]], [[8.0]], [[8.0]]], [[[9.0]], [[9.0]], [[9.0]], [[9.0]], [[9.0]], [[9.0]], [[9.0]], [[9.0]]], [[[10.0]], [[10.0]], [[10.0]], [[10.0]], [[10.0]], [[10.0]], [[10.0]], [[10.0]]], [[[11.0]], [[11.0]], [[11.0]], [[11.0]], [[11.0]], [[11.0]], [[11.0]], [[11.0]]], [[[12.0]], [[12.0]], [[12.0]], [[12.0]], [[12.0]], [[12.0]], [[12.0]], [[12.0]]], [[[13.0]], [[13.0]], [[13.0]], [[13.0]], [[13.0]], [[13.0]], [[13.0]], [[13.0]]], [[[14.0]], [[14.0]], [[14.0]], [[14.0]], [[14.0]], [[14.0]], [[14.0]], [[14.0]]], [[[15.0]], [[15.0]], [[15.0]], [[15.0]], [[15.0]], [[15.0]], [[15.0]], [[15.0]]], [[[16.0]], [[16.0]], [[16.0]], [[16.0]], [[16.0]], [[16.0]], [[16.0]], [[16.0]]], [[[17.0]], [[17.0]], [[17.0]], [[17.0]], [[17.0]], [[17.0]], [[17.0]], [[17.0]]], [[[18.0]], [[18.0]], [[18.0]], [[18.0]], [[18.0]], [[18.0]], [[18.0]], [[18.0]]], [[[19.0]], [[19.0]], [[19.0]], [[19.0]], [[19.0]], [[19.0]], [[19.0]], [[19.0]]], [[[20.0]], [[20.0]], [[20.0]], [[20.0]], [[20.0]], [[20.0]], [[20.0]], [[20.0]]], [[[21.0]], [[21.0]], [[21.0]], [[21.0]], [[21.0]], [[21.0]], [[21.0]], [[21.0]]], [[[22.0]], [[22.0]], [[22.0]], [[22.0]], [[22.0]], [[22.0]], [[22.0]], [[22.0]]], [[[23.0]], [[23.0]], [[23.0]], [[23.0]], [[23.0]], [[23.0]], [[23.0]], [[23.0]]], [[[24.0]], [[24.0]], [[24.0]], [[24.0]], [[24.0]], [[24.0]], [[24.0]], [[24.0]]]]>
+func.func @panels_1x1(%x: memref<1x8x10x10xf32>, %y: memref<1x24x10x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @w24 : memref<24x8x1x1xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x24x10x10xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x8x10x10xf32>, memref<24x8x1x1xf32>) outs(%y : memref<1x24x10x10xf32>)
+  return
+}
+
+// CHECK-LABEL: func @winograd_panels
+// CHECK-DAG: %[[FIVE:.+]] = arith.constant 5 : i64
+// CHECK: memref.get_global @w20x3_winograd_panels : memref<16x24x16xf32>
+// CHECK: call @sy_ukernel_conv2d_winograd({{.+}}, %[[FIVE]])
+// DIRECT-LABEL: func @winograd_panels
+// DIRECT: memref.get_global @w20x3_panels : memref<24x144xf32>
+// DIRECT: call @sy_ukernel_conv2d_s1
+memref.global "private" constant @w20x3 : memref<20x16x3x3xf32> = dense<1.0>
+func.func @winograd_panels(%x: memref<1x16x16x16xf32>, %y: memref<1x20x14x14xf32>) {
+  %w = memref.get_global @w20x3 : memref<20x16x3x3xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x16x16x16xf32>, memref<20x16x3x3xf32>) outs(%y : memref<1x20x14x14xf32>)
   return
 }
