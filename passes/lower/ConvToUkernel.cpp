@@ -14,7 +14,13 @@
 //    enough channels and output tiles, sy_ukernel_conv2d_winograd(M, C, OH,
 //    OW, U, X, H, W, PT, PL, BIAS, Y, FLAGS), with U the filters transformed
 //    here at compile time (winograd.h) into a new global.
-// 4. Constant filters (the [M][C*KH*KW] matrix, or each of Winograd's 16
+// 4. A 1x1 convolution over a whole unpadded input that a generic computed
+//    as source * scale[c] + shift[c] (then ReLU), nothing else reading it
+//    (a BatchNorm + ReLU before the convolution), calls
+//    sy_ukernel_conv2d_1x1_affine(M, C, H*W, W, SOURCE, SCALE, SHIFT, BIAS,
+//    Y, FLAGS) instead: the kernel applies the transform to each panel of
+//    the source as it packs it, and the generic and its buffer go.
+// 5. Constant filters (the [M][C*KH*KW] matrix, or each of Winograd's 16
 //    [M][C] ones) are laid out at compile time as the GEMM's 12-row
 //    micro-panels (gemm.h) in a new global, and the call passes
 //    SY_UK_A_PANELS: the kernel then reads them in place instead of
@@ -49,7 +55,9 @@ constexpr llvm::StringLiteral kConv = "sy_ukernel_conv2d_s1";
 constexpr llvm::StringLiteral kWinograd = "sy_ukernel_conv2d_winograd";
 constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
 constexpr int64_t kAPanels = 4;    // SY_UK_A_PANELS in ukernels.h
-constexpr unsigned kNumArgs = 17, kNumWinogradArgs = 13;
+constexpr llvm::StringLiteral kConv1x1Affine = "sy_ukernel_conv2d_1x1_affine";
+constexpr int64_t kInputRelu = 8;  // SY_UK_INPUT_RELU in ukernels.h
+constexpr unsigned kNumArgs = 17, kNumWinogradArgs = 13, kNum1x1AffineArgs = 10;
 
 /// Whether Winograd F(2x2, 3x3) pays for an m x c x oh x ow convolution
 /// (3x3, unit dilation): its transforms cost per channel and tile, and its
@@ -158,6 +166,74 @@ std::pair<linalg::GenericOp, Value> matchPadding(Value x, Operation *conv) {
   return {pad, source};
 }
 
+/// A per-channel scale, shift and optional ReLU that a linalg.generic
+/// writes into the convolution's input (a BatchNorm + ReLU before a 1x1
+/// convolution: DDRNet's DAPPM, pre-activation ResNets, DenseNet).
+struct InputAffine {
+  linalg::GenericOp op;
+  Value source, scale, shift;
+  bool relu = false;
+};
+
+/// The generic writing all of `x` (only written by it, only read by the
+/// convolution) as source * scale[c] + shift[c], then max(., 0) when relu:
+/// maps (identity, channel, channel) -> identity and that body, operands in
+/// either order; empty when x is not such a buffer.
+std::optional<InputAffine> matchInputAffine(Value x, Operation *conv) {
+  auto g = dyn_cast_or_null<linalg::GenericOp>(soleOtherUser(x, conv));
+  if (!g || g.getNumDpsInputs() != 3 || g.getNumDpsInits() != 1 ||
+      g.getDpsInits()[0] != x || g->getBlock() != conv->getBlock() ||
+      !g->isBeforeInBlock(conv) || g.getNumLoops() != 4 ||
+      g.getNumParallelLoops() != 4)
+    return std::nullopt;
+  MLIRContext *ctx = g.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+  AffineMap channel = AffineMap::get(4, 0, getAffineDimExpr(1, ctx), ctx);
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  if (maps[0] != id || maps[1] != channel || maps[2] != channel ||
+      maps[3] != id)
+    return std::nullopt;
+  InputAffine a{g, g.getDpsInputs()[0], g.getDpsInputs()[1],
+                g.getDpsInputs()[2]};
+  if (a.source.getType() != x.getType() ||
+      !switchyard::isF32RowMajorFrom(a.scale.getType(), 1, 0) ||
+      !switchyard::isF32RowMajorFrom(a.shift.getType(), 1, 0))
+    return std::nullopt;
+  // The body: yield [maximumf(0,] addf(mulf(in, scale), shift) [)].
+  Block &body = g.getRegion().front();
+  Value v = body.getTerminator()->getOperand(0);
+  if (auto max = v.getDefiningOp<arith::MaximumFOp>()) {
+    if (matchPattern(max.getRhs(), m_PosZeroFloat()))
+      v = max.getLhs();
+    else if (matchPattern(max.getLhs(), m_PosZeroFloat()))
+      v = max.getRhs();
+    else
+      return std::nullopt;
+    a.relu = true;
+  }
+  auto isArg = [&](Value value, unsigned i) {
+    return value == body.getArgument(i);
+  };
+  auto add = v.getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return std::nullopt;
+  Value product = isArg(add.getRhs(), 2)   ? add.getLhs()
+                  : isArg(add.getLhs(), 2) ? add.getRhs()
+                                           : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul || !((isArg(mul.getLhs(), 0) && isArg(mul.getRhs(), 1)) ||
+                (isArg(mul.getLhs(), 1) && isArg(mul.getRhs(), 0))))
+    return std::nullopt;
+  if (body.getOperations().size() != (a.relu ? 4u : 3u))
+    return std::nullopt;
+  // Nothing between the two may write what the generic read.
+  for (Operation *op = g->getNextNode(); op != conv; op = op->getNextNode())
+    for (Value read : {a.source, a.scale, a.shift})
+      if (llvm::is_contained(op->getOperands(), read))
+        return std::nullopt;
+  return a;
+}
+
 /// The op that last set all of `y` before `conv` when it is a bias
 /// broadcast (returns the generic and the bias [1, M, 1, 1]) or a zero
 /// fill (returns the fill and a null bias), with no use of y in between.
@@ -215,6 +291,12 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
       padBegin.assign(begin.asArrayRef().begin(), begin.asArrayRef().end());
     }
     ArrayRef<int64_t> xs = cast<MemRefType>(input.getType()).getShape();
+    // A 1x1 convolution over the whole unpadded input may take the
+    // generic that normalizes its input channels into its packing.
+    std::optional<InputAffine> affine;
+    if (!pad && ws[2] == 1 && ws[3] == 1 && ys[2] == xs[2] &&
+        ys[3] == xs[3])
+      affine = matchInputAffine(x, op);
     auto [init, bias] = matchInit(y, op);
 
     Location loc = op.getLoc();
@@ -241,6 +323,22 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
           i64(padBegin[1]), pb,               py,
           i64(flagBits | (panels ? kAPanels : 0))};
       func::CallOp::create(rewriter, loc, kWinograd, TypeRange{}, args);
+    } else if (affine) {
+      if (Value wp = panels ? panelWeights(rewriter, loc, w) : Value()) {
+        replaced->insert(
+            w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
+        w = wp;
+        flagBits |= kAPanels;
+      }
+      auto address = [&](Value v) {
+        return switchyard::memrefAddressAndStrides(rewriter, loc, v).first;
+      };
+      SmallVector<Value> args = {
+          i64(ws[0]),           i64(ws[1]),          i64(xs[2] * xs[3]),
+          address(w),           address(affine->source),
+          address(affine->scale), address(affine->shift), pb,
+          py,                   i64(flagBits | (affine->relu ? kInputRelu : 0))};
+      func::CallOp::create(rewriter, loc, kConv1x1Affine, TypeRange{}, args);
     } else {
       if (Value wp = panels ? panelWeights(rewriter, loc, w) : Value()) {
         replaced->insert(
@@ -261,6 +359,13 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     rewriter.eraseOp(op);
     if (init)
       rewriter.eraseOp(init);
+    if (affine) {
+      // The normalized buffer is now unused but for its deallocation.
+      rewriter.eraseOp(affine->op);
+      for (Operation *user : llvm::make_early_inc_range(x.getUsers()))
+        rewriter.eraseOp(user);
+      rewriter.eraseOp(x.getDefiningOp());
+    }
     if (pad) {
       rewriter.eraseOp(pad);
       // The padded buffer is now unused but for its deallocation.
@@ -282,6 +387,7 @@ struct LowerConvToUkernelPass
     if (!hasConv)
       return;
     switchyard::declareUkernel(module, kConv, kNumArgs);
+    switchyard::declareUkernel(module, kConv1x1Affine, kNum1x1AffineArgs);
     if (winograd)
       switchyard::declareUkernel(module, kWinograd, kNumWinogradArgs);
     llvm::SetVector<StringAttr> replaced;

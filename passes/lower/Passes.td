@@ -207,7 +207,8 @@ def LowerMatmulToUkernel
 
 def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
   let summary = "Call the runtime's convolution micro-kernels (direct or "
-                "Winograd F(2x2, 3x3))";
+                "Winograd F(2x2, 3x3)), folding a pre-activation "
+                "BatchNorm + ReLU into 1x1 ones";
   let description = [{
     Runs on bufferized IR. A `linalg.conv_2d_nchw_fchw` on f32 memrefs with
     one image, unit strides (any dilations) and row-major contiguous
@@ -224,6 +225,21 @@ def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
     time, into a new global `<weights>_winograd` of [16][M][C]; the original
     global goes when nothing else reads it. `winograd=false` keeps the
     direct kernel for every convolution.
+
+    Constant filters on enough output channels (rows padded to a multiple
+    of 12 by at most a quarter) are laid out at compile time as the GEMM's
+    12-row micro-panels (`<weights>_panels`, or `<weights>_winograd_panels`
+    for the 16 transformed matrices) and the call passes `SY_UK_A_PANELS`
+    (4): the kernel reads them in place instead of copying them for every
+    tile, and splits the work by output columns.
+
+    A 1x1 convolution over its whole unpadded input, when that input is a
+    buffer a `linalg.generic` computed as `source * scale[c] + shift[c]`
+    (then `maximumf` with 0) and nothing else reads, calls
+    `sy_ukernel_conv2d_1x1_affine(M, C, H*W, W, SOURCE, SCALE, SHIFT, BIAS,
+    Y, FLAGS)` instead (`SY_UK_INPUT_RELU`, 8, for the ReLU): a
+    pre-activation BatchNorm + ReLU is applied to each panel of the source
+    as the GEMM packs it, and the generic and its buffer are erased.
 
     Before:
     ```mlir

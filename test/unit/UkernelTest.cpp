@@ -336,6 +336,62 @@ TEST(Conv2D, Threaded) {
   runConv({16, 16, 3, 3, 1, 1, 30, 58, 1, 1, 1, 1, true, false}, true);
 }
 
+/// sy_ukernel_conv2d_1x1_affine: y = W x relu?(scale * x + shift) (+ bias,
+/// + y) against float64, in every combination of ReLU, A panels, the
+/// portable body, bias and accumulation; the shifts make a good share of
+/// the inputs negative, so ReLU changes the result.
+void runConv1x1Affine(int64_t m, int64_t c, int64_t hw) {
+  std::mt19937 gen(m * 5 + c * 11 + hw);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> w(m * c), x(c * hw), scale(c), shift(c), bias(m),
+      y0(m * hw);
+  for (float &v : w) v = dist(gen);
+  for (float &v : x) v = dist(gen);
+  for (float &v : scale) v = 2.f * dist(gen);
+  for (float &v : shift) v = 0.5f * dist(gen);
+  for (float &v : bias) v = dist(gen);
+  for (float &v : y0) v = dist(gen);
+  std::vector<float> wp = packAPanels(w.data(), m, c, c);
+  for (int64_t relu : {0, 1})
+    for (int64_t panels : {0, 1})
+      for (int64_t portable : {0, 1})
+        for (int64_t accumulate : {0, 1}) {
+          int64_t flags = (relu ? SY_UK_INPUT_RELU : 0) |
+                          (panels ? SY_UK_A_PANELS : 0) |
+                          (portable ? SY_UK_PORTABLE : 0) |
+                          (accumulate ? SY_UK_ACCUMULATE : 0);
+          std::vector<float> y = y0;
+          sy_ukernel_conv2d_1x1_affine(
+              m, c, hw,
+              reinterpret_cast<intptr_t>(panels ? wp.data() : w.data()),
+              reinterpret_cast<intptr_t>(x.data()),
+              reinterpret_cast<intptr_t>(scale.data()),
+              reinterpret_cast<intptr_t>(shift.data()),
+              accumulate ? 0 : reinterpret_cast<intptr_t>(bias.data()),
+              reinterpret_cast<intptr_t>(y.data()), flags);
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < hw; ++j) {
+              double want = accumulate ? y0[i * hw + j] : bias[i];
+              double mag = std::fabs(want);
+              for (int64_t ch = 0; ch < c; ++ch) {
+                double v = double(scale[ch]) * x[ch * hw + j] + shift[ch];
+                if (relu && v < 0)
+                  v = 0;
+                want += double(w[i * c + ch]) * v;
+                mag += std::fabs(double(w[i * c + ch]) * v);
+              }
+              ASSERT_NEAR(y[i * hw + j], want, 1e-6 * (c + 1) * (mag + 1))
+                  << "flags=" << flags << " m=" << i << " j=" << j;
+            }
+        }
+}
+
+TEST(Conv2D, OneByOneWithInputAffine) {
+  runConv1x1Affine(1, 1, 1);
+  runConv1x1Affine(13, 7, 45);    // row and column tails
+  runConv1x1Affine(24, 300, 100); // more than one K block
+}
+
 /// Winograd F(2x2, 3x3).
 void runWinograd(const ConvCase &cs, bool threaded) {
   runConv(cs, threaded, ConvKernel::Winograd);

@@ -302,7 +302,7 @@ static void runBlocks(void *env, int64_t begin, int64_t end) {
       inputBlockPortable(jb, j0, count, panels, v);
     for (int xi = 0; xi < XI; ++xi) {
       sy_gemm_b b = {v + (size_t)xi * panels * jb->c * P, 0, 0, 0, 0, 0, 0,
-                     0, 0, 0, 0, jb->c};
+                     0, 0, 0, 0, jb->c, NULL, NULL, 0};
       sy_gemm_block_with(jb->m, 0, cols, jb->c, jb->u + xi * uFloats,
                          jb->c, &b, NULL, mb + (size_t)xi * jb->m * cols, cols,
                          gemmFlags, gemmScratch);

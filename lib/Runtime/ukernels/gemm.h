@@ -29,6 +29,12 @@ typedef struct sy_gemm_b {
    * (constant weights are laid out so at compile time). Column blocks must
    * then start at multiples of 32. */
   int64_t panel_k;
+  /* Row-major form only: when scale is set, B[p][j] reads as
+   * scale[p] * B[p][j] + shift[p], then max(., 0) when relu is set (a
+   * normalization and ReLU of a convolution's input channels, applied as
+   * the panels are packed instead of in a pass of their own). */
+  const float *scale, *shift;
+  int64_t relu;
 } sy_gemm_b;
 
 enum { SY_GEMM_PANEL = 32 };
@@ -71,8 +77,14 @@ static inline float sy_gemm_b_get(const sy_gemm_b *b, int64_t p, int64_t j) {
   if (b->panel_k > 0)
     return b->data[((j / SY_GEMM_PANEL) * b->panel_k + p) * SY_GEMM_PANEL +
                    j % SY_GEMM_PANEL];
-  if (b->kw == 0)
-    return b->data[p * b->ld + j];
+  if (b->kw == 0) {
+    float v = b->data[p * b->ld + j];
+    if (b->scale) {
+      v = b->scale[p] * v + b->shift[p];
+      v = b->relu && v < 0.f ? 0.f : v; /* NaN stays NaN */
+    }
+    return v;
+  }
   int64_t v = p % b->kw, u = (p / b->kw) % b->kh, ch = p / (b->kw * b->kh);
   int64_t iy = j / b->ow + u * b->dh - b->pt;
   int64_t ix = j % b->ow + v * b->dw - b->pl;

@@ -370,7 +370,7 @@ static void runItem(const group_job *j, const group_item *g) {
   int64_t rows = g->r1 - g->r0, c0 = g->c0, c1 = g->c1;
   const float *a = j->lhs + g->r0 * j->k;
   sy_gemm_b w = {j->rhs + (int64_t)g->expert * j->k * j->n, j->n,
-                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0};
   if (j->flags & SY_GROUPED_PREPACKED) {
     int64_t panels = (j->n + SY_GEMM_PANEL - 1) / SY_GEMM_PANEL;
     w.data = j->rhs + (int64_t)g->expert * panels * j->k * SY_GEMM_PANEL;

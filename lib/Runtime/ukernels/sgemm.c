@@ -51,7 +51,7 @@ static void gemmPortable(int64_t m, int64_t n0, int64_t n1, int64_t k,
         crow[j] += bias[i];
     for (int64_t p = 0; p < k; ++p) {
       float av = aAt(a, lda, flags, i, p);
-      if (b->kw == 0 && b->panel_k == 0) {
+      if (b->kw == 0 && b->panel_k == 0 && !b->scale) {
         const float *brow = b->data + p * b->ld;
         for (int64_t j = n0; j < n1; ++j)
           crow[j] += av * brow[j];
@@ -144,14 +144,14 @@ void sy_gemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
 void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
                       intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
                       int64_t flags) {
-  sy_gemm_b bm = {(const float *)b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  sy_gemm_b bm = {(const float *)b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0};
   sy_gemm(m, n, k, (const float *)a, lda, &bm, NULL, (float *)c, ldc, flags);
 }
 
 void sy_ukernel_sgemm_prepacked(int64_t m, int64_t n, int64_t k, intptr_t a,
                                 int64_t lda, intptr_t b, intptr_t c,
                                 int64_t ldc, int64_t flags) {
-  sy_gemm_b bm = {(const float *)b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, k};
+  sy_gemm_b bm = {(const float *)b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, k, NULL, NULL, 0};
   sy_gemm(m, n, k, (const float *)a, lda, &bm, NULL, (float *)c, ldc, flags);
 }
 
@@ -159,6 +159,6 @@ void sy_ukernel_sgemm_panel(int64_t m, int64_t n0, int64_t n1, int64_t k,
                             const float *a, int64_t lda, const float *b,
                             int64_t ldb, float *c, int64_t ldc,
                             int64_t flags) {
-  sy_gemm_b bm = {b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  sy_gemm_b bm = {b, ldb, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0};
   sy_gemm_block(m, n0, n1, k, a, lda, &bm, NULL, c, ldc, flags);
 }

@@ -53,6 +53,24 @@ static SY_TARGET void packB(const sy_gemm_b *b, int64_t p0, int64_t kc,
     uint32_t lanes = sy_lane_range(0, cols);
     __mmask16 lo = (__mmask16)lanes, hi = (__mmask16)(lanes >> 16);
     const float *src = b->data + p0 * b->ld + j0;
+    if (b->scale) {
+      /* The channel's scale and shift, then ReLU; lanes past `cols` are
+       * never stored to C, whatever they hold. */
+      const __m512 zero = _mm512_setzero_ps();
+      for (int64_t p = 0; p < kc; ++p, src += b->ld, bp += NR) {
+        __m512 s = _mm512_set1_ps(b->scale[p0 + p]);
+        __m512 t = _mm512_set1_ps(b->shift[p0 + p]);
+        __m512 v0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(lo, src), s, t);
+        __m512 v1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(hi, src + 16), s, t);
+        if (b->relu) { /* max(0, v) returns v when v is NaN, as maximumf */
+          v0 = _mm512_max_ps(zero, v0);
+          v1 = _mm512_max_ps(zero, v1);
+        }
+        _mm512_store_ps(bp, v0);
+        _mm512_store_ps(bp + 16, v1);
+      }
+      return;
+    }
     for (int64_t p = 0; p < kc; ++p, src += b->ld, bp += NR) {
       _mm512_store_ps(bp, _mm512_maskz_loadu_ps(lo, src));
       _mm512_store_ps(bp + 16, _mm512_maskz_loadu_ps(hi, src + 16));

@@ -26,7 +26,9 @@ enum {
    * is K: the layout constant convolution filters are given at compile
    * time, so the GEMM body reads them without copying them per tile.
    * Taken by the convolution kernels. */
-  SY_UK_A_PANELS = 4
+  SY_UK_A_PANELS = 4,
+  /* sy_ukernel_conv2d_1x1_affine: ReLU after the input's scale and shift. */
+  SY_UK_INPUT_RELU = 8
 };
 void sy_ukernel_sgemm(int64_t m, int64_t n, int64_t k, intptr_t a, int64_t lda,
                       intptr_t b, int64_t ldb, intptr_t c, int64_t ldc,
@@ -63,6 +65,19 @@ void sy_ukernel_conv2d_s1(int64_t m, int64_t c, int64_t kh, int64_t kw,
                           intptr_t w, intptr_t x, int64_t h, int64_t wd,
                           int64_t pt, int64_t pl, intptr_t bias, intptr_t y,
                           int64_t flags);
+
+/* A 1x1 convolution (unpadded, unit stride) of the transformed input
+ * x'[ch][i] = scale[ch] * x[ch][i] + shift[ch], then max(x', 0) when flags
+ * has SY_UK_INPUT_RELU:
+ *   y[m][i] = (flags & SY_UK_ACCUMULATE ? y[m][i] : 0) + (bias ? bias[m] : 0)
+ *           + sum_ch w[m][ch] * x'[ch][i]      for i < hw,
+ * x [c][hw], w [m][c] (micro-panels with SY_UK_A_PANELS). The transform is
+ * applied to each panel of x as the GEMM packs it, so x' is never stored:
+ * a pre-activation BatchNorm + ReLU costs no pass over the input. */
+void sy_ukernel_conv2d_1x1_affine(int64_t m, int64_t c, int64_t hw,
+                                  intptr_t w, intptr_t x, intptr_t scale,
+                                  intptr_t shift, intptr_t bias, intptr_t y,
+                                  int64_t flags);
 
 /* The same convolution for 3x3 filters with unit dilation, by Winograd
  * F(2x2, 3x3): u holds the filters transformed by sy_winograd_f23_weights

@@ -204,3 +204,86 @@ func.func @winograd_panels(%x: memref<1x16x16x16xf32>, %y: memref<1x20x14x14xf32
     ins(%x, %w : memref<1x16x16x16xf32>, memref<20x16x3x3xf32>) outs(%y : memref<1x20x14x14xf32>)
   return
 }
+
+// A BatchNorm + ReLU computed into a 1x1 convolution's input (a generic of
+// source * scale[c] + shift[c], then maximumf with 0), nothing else reading
+// it: sy_ukernel_conv2d_1x1_affine(M, C, H*W, W, SOURCE, SCALE, SHIFT, BIAS,
+// Y, FLAGS) applies it while packing the source, with SY_UK_INPUT_RELU (8)
+// in the flags (+ 1: accumulating); the generic and its buffer are gone.
+#chan = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func @bn_relu_1x1
+// CHECK-SAME: (%[[X:.+]]: memref<1x8x4x5xf32>, %[[S:.+]]: memref<8xf32>, %[[T:.+]]: memref<8xf32>, %[[W:.+]]: memref<3x8x1x1xf32>, %[[Y:.+]]: memref<1x3x4x5xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: linalg.generic
+// CHECK-DAG: %[[M:.+]] = arith.constant 3 : i64
+// CHECK-DAG: %[[C:.+]] = arith.constant 8 : i64
+// CHECK-DAG: %[[HW:.+]] = arith.constant 20 : i64
+// CHECK-DAG: %[[FLAGS:.+]] = arith.constant 9 : i64
+// CHECK: memref.extract_strided_metadata %[[W]]
+// CHECK: memref.extract_strided_metadata %[[X]]
+// CHECK: memref.extract_strided_metadata %[[S]]
+// CHECK: memref.extract_strided_metadata %[[T]]
+// CHECK: call @sy_ukernel_conv2d_1x1_affine(%[[M]], %[[C]], %[[HW]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[FLAGS]])
+// CHECK-NOT: linalg
+// CHECK: return
+func.func @bn_relu_1x1(%x: memref<1x8x4x5xf32>, %s: memref<8xf32>, %t: memref<8xf32>, %w: memref<3x8x1x1xf32>, %y: memref<1x3x4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %n = memref.alloc() : memref<1x8x4x5xf32>
+  linalg.generic {indexing_maps = [#id, #chan, #chan, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s, %t : memref<1x8x4x5xf32>, memref<8xf32>, memref<8xf32>) outs(%n : memref<1x8x4x5xf32>) {
+  ^bb0(%in: f32, %sc: f32, %sh: f32, %out: f32):
+    %a = arith.mulf %sc, %in : f32
+    %b = arith.addf %a, %sh : f32
+    %r = arith.maximumf %b, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%n, %w : memref<1x8x4x5xf32>, memref<3x8x1x1xf32>) outs(%y : memref<1x3x4x5xf32>)
+  memref.dealloc %n : memref<1x8x4x5xf32>
+  return
+}
+
+// Near-misses, each keeping its generic and the plain kernel: the
+// normalized buffer read again after the convolution; a 3x3 filter; a
+// body that subtracts the shift.
+// CHECK-LABEL: func @bn_relu_misses
+// CHECK-NOT: sy_ukernel_conv2d_1x1_affine
+// CHECK-COUNT-3: call @sy_ukernel_conv2d_s1
+// CHECK-NOT: sy_ukernel_conv2d_1x1_affine
+// CHECK: return
+func.func @bn_relu_misses(%x: memref<1x8x4x5xf32>, %s: memref<8xf32>, %t: memref<8xf32>, %w: memref<3x8x1x1xf32>, %w3: memref<3x8x3x3xf32>, %y: memref<1x3x4x5xf32>, %y3: memref<1x3x2x3xf32>, %z: memref<1x8x4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %n = memref.alloc() : memref<1x8x4x5xf32>
+  linalg.generic {indexing_maps = [#id, #chan, #chan, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s, %t : memref<1x8x4x5xf32>, memref<8xf32>, memref<8xf32>) outs(%n : memref<1x8x4x5xf32>) {
+  ^bb0(%in: f32, %sc: f32, %sh: f32, %out: f32):
+    %a = arith.mulf %in, %sc : f32
+    %b = arith.addf %a, %sh : f32
+    %r = arith.maximumf %b, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%n, %w : memref<1x8x4x5xf32>, memref<3x8x1x1xf32>) outs(%y : memref<1x3x4x5xf32>)
+  memref.copy %n, %z : memref<1x8x4x5xf32> to memref<1x8x4x5xf32>
+  %n3 = memref.alloc() : memref<1x8x4x5xf32>
+  linalg.generic {indexing_maps = [#id, #chan, #chan, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s, %t : memref<1x8x4x5xf32>, memref<8xf32>, memref<8xf32>) outs(%n3 : memref<1x8x4x5xf32>) {
+  ^bb0(%in: f32, %sc: f32, %sh: f32, %out: f32):
+    %a = arith.mulf %in, %sc : f32
+    %b = arith.addf %a, %sh : f32
+    linalg.yield %b : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%n3, %w3 : memref<1x8x4x5xf32>, memref<3x8x3x3xf32>) outs(%y3 : memref<1x3x2x3xf32>)
+  %ns = memref.alloc() : memref<1x8x4x5xf32>
+  linalg.generic {indexing_maps = [#id, #chan, #chan, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %s, %t : memref<1x8x4x5xf32>, memref<8xf32>, memref<8xf32>) outs(%ns : memref<1x8x4x5xf32>) {
+  ^bb0(%in: f32, %sc: f32, %sh: f32, %out: f32):
+    %a = arith.mulf %in, %sc : f32
+    %b = arith.subf %a, %sh : f32
+    linalg.yield %b : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%ns, %w : memref<1x8x4x5xf32>, memref<3x8x1x1xf32>) outs(%y : memref<1x3x4x5xf32>)
+  return
+}
