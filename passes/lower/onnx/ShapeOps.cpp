@@ -864,7 +864,9 @@ FailureOr<Types> inferRange(const NodeView &node) {
                                                 : "no finite element count");
       return failure();
     }
-    n = std::max<int64_t>(0, static_cast<int64_t>(count));
+    // A count below zero (the limit behind the start) is an empty range;
+    // one below int64's range must not reach the conversion.
+    n = count > 0 ? static_cast<int64_t>(count) : 0;
   }
   return Types{RankedTensorType::get({n}, start.getElementType())};
 }
