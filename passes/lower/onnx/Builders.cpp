@@ -97,19 +97,32 @@ Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
 Value switchyard::onnx::buildIndexedGeneric(
     OpBuilder &b, Location loc, RankedTensorType resultType,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  return buildIndexedGeneric(
+      b, loc, resultType, ValueRange{}, {},
+      [&](OpBuilder &nb, Location nloc, ValueRange coords, ValueRange) {
+        return body(nb, nloc, coords);
+      });
+}
+
+Value switchyard::onnx::buildIndexedGeneric(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)> body) {
   int64_t rank = resultType.getRank();
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                        resultType.getElementType());
-  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, ValueRange{}, ValueRange{init}, maps,
-      iterators, [&](OpBuilder &nb, Location nloc, ValueRange) {
+      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
         SmallVector<Value> coords;
         for (int64_t d = 0; d < rank; ++d)
           coords.push_back(linalg::IndexOp::create(nb, nloc, d));
-        linalg::YieldOp::create(nb, nloc, body(nb, nloc, coords));
+        linalg::YieldOp::create(nb, nloc,
+                                body(nb, nloc, coords, args.drop_back()));
       });
   return generic.getResult(0);
 }

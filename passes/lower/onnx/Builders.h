@@ -45,6 +45,18 @@ mlir::Value buildIndexedGeneric(
                                    mlir::ValueRange)>
         body);
 
+/// The same with `inputs` read under `inputMaps` (the output's map is the
+/// identity); `body` also gets their elements (`args`, the output's left
+/// out): the gather-style building block, whose body reads other tensors
+/// with tensor.extract.
+mlir::Value buildIndexedGeneric(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
+    mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> inputMaps,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange coords,
+                                   mlir::ValueRange args)>
+        body);
+
 /// Extracts the single element of a rank-0 or one-element tensor.
 mlir::Value extractScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value tensor);

@@ -44,7 +44,6 @@ using namespace switchyard::onnx;
 
 namespace {
 
-constexpr int64_t kDyn = ShapedType::kDynamic;
 /// NonZero folds up to this many input elements (it cannot be lowered
 /// otherwise, so the bound is generous).
 constexpr int64_t kMaxNonZeroFoldElements = int64_t(1) << 22;

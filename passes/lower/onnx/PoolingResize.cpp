@@ -938,19 +938,12 @@ Value resizeAxis(OpBuilder &b, Location loc, const ResizePlan &plan,
   SmallVector<AffineMap> maps(
       tables.size(), AffineMap::get(rank, 0, b.getAffineDimExpr(d),
                                     b.getContext()));
-  maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<int64_t> shape(srcType.getShape());
   shape[d] = out;
-  auto type = RankedTensorType::get(shape, elt);
-  Value init = tensor::EmptyOp::create(b, loc, shape, elt);
-  SmallVector<utils::IteratorType> parallel(rank,
-                                            utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, tables, ValueRange{init}, maps, parallel,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        SmallVector<Value> at;
-        for (int64_t i = 0; i < rank; ++i)
-          at.push_back(linalg::IndexOp::create(nb, nl, i));
+  return buildIndexedGeneric(
+      b, loc, RankedTensorType::get(shape, elt), tables, maps,
+      [&](OpBuilder &nb, Location nl, ValueRange coords, ValueRange args) {
+        SmallVector<Value> at(coords);
         Value result;
         for (size_t k = 0; k < numTaps; ++k) {
           at[d] = arith::IndexCastOp::create(nb, nl, nb.getIndexType(),
@@ -965,9 +958,8 @@ Value resizeAxis(OpBuilder &b, Location loc, const ResizePlan &plan,
           result = result ? Value(arith::AddFOp::create(nb, nl, result, term))
                           : term;
         }
-        linalg::YieldOp::create(nb, nl, castScalar(nb, nl, result, elt));
+        return castScalar(nb, nl, result, elt);
       });
-  return generic.getResult(0);
 }
 
 FailureOr<SmallVector<Value>> lowerResize(const NodeView &node, OpBuilder &b,

@@ -1132,34 +1132,6 @@ Value transposeBy(OpBuilder &b, Location loc, Value in,
   return linalg::TransposeOp::create(b, loc, in, init, perm).getResult()[0];
 }
 
-/// A linalg.generic writing every element of `type` from `body`, which gets
-/// the output coordinates (linalg.index) and returns the element: the
-/// gather-style building block (the body reads with tensor.extract).
-Value buildIndexed(
-    OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
-    ArrayRef<AffineMap> inputMaps,
-    llvm::function_ref<Value(OpBuilder &, Location, ValueRange idx,
-                             ValueRange args)>
-        body) {
-  int64_t rank = type.getRank();
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        SmallVector<Value> idx;
-        for (int64_t d = 0; d < rank; ++d)
-          idx.push_back(linalg::IndexOp::create(nb, nloc, d));
-        linalg::YieldOp::create(nb, nloc,
-                                body(nb, nloc, idx, args.drop_back()));
-      });
-  return generic.getResult(0);
-}
-
 /// The strided slice of `src` as a fresh tensor: tensor.extract_slice then
 /// linalg.copy. The copy matters: a strided view that reaches a function
 /// result or an insert_slice bufferizes to memref.copy between strided
@@ -1301,7 +1273,7 @@ Lowered lowerSlice(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
   // A negative step: read element first + i * step of each dimension
   // (extract_slice has no negative strides).
   Value data = node.input(0);
-  return one(buildIndexed(
+  return one(buildIndexedGeneric(
       b, loc, type, {}, {},
       [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) {
         SmallVector<Value> src;
@@ -1346,7 +1318,7 @@ Lowered lowerGather(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
   AffineMap indexMap =
       AffineMap::get(type.getRank(), 0, exprs, b.getContext());
   Value dataValue = node.input(0);
-  return one(buildIndexed(
+  return one(buildIndexedGeneric(
       b, loc, type, {node.input(1)}, {indexMap},
       [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange args) {
         Value k = arith::IndexCastOp::create(nb, l, nb.getIndexType(), args[0]);
@@ -1379,7 +1351,7 @@ Lowered lowerTile(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
     return one(tensor::EmptyOp::create(b, node.loc(), type.getShape(),
                                        type.getElementType()));
   Value data = node.input(0);
-  return one(buildIndexed(
+  return one(buildIndexedGeneric(
       b, node.loc(), type, {}, {},
       [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) {
         SmallVector<Value> src;
@@ -1441,7 +1413,7 @@ Lowered lowerRange(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
     start = castScalar(b, loc, start, computeType);
     delta = castScalar(b, loc, delta, computeType);
   }
-  return one(buildIndexed(
+  return one(buildIndexedGeneric(
       b, loc, type, {}, {},
       [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) -> Value {
         Value i64 = arith::IndexCastOp::create(nb, l, nb.getI64Type(), idx[0]);
@@ -1521,7 +1493,7 @@ Lowered lowerPad(const NodeView &node, OpBuilder &b, ArrayRef<Type> types) {
         linalg::FillOp::create(b, loc, ValueRange{padValue}, ValueRange{init})
             .getResult(0));
   }
-  return one(buildIndexed(
+  return one(buildIndexedGeneric(
       b, loc, type, {}, {},
       [&](OpBuilder &nb, Location l, ValueRange idx, ValueRange) -> Value {
         auto c = [&](int64_t v) { return indexConst(nb, l, v); };
