@@ -21,7 +21,6 @@ Runtime (InferenceSession.run, median, intra-op threads = --threads) back to
 back; the table shows the median over rounds. "visible" is the fraction of
 the S x S (query, key) pairs the mask keeps.
 """
-import argparse
 import datetime
 import math
 import os
@@ -38,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "test", "e2e", "lib"))
 import attention_forms as af  # noqa: E402
-from run_bench import compare_rounds, cpu_name, print_table  # noqa: E402
+from run_bench import bench_arguments, compare_rounds, cpu_name, print_table  # noqa: E402
 
 CASES = {
     "window1024": (1024, 8, lambda s: af.window(s, 128, 0)),
@@ -74,13 +73,7 @@ def attention_core(S, H, visible, D=64, seed=0):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", default=",".join(CASES))
-    ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--markdown", help="append the table to this file")
-    args = ap.parse_args()
+    args = bench_arguments(__doc__, CASES, runs=10, rounds=3).parse_args()
 
     rows = []
     with tempfile.TemporaryDirectory() as d:

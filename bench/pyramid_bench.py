@@ -23,7 +23,6 @@ compulsory traffic (input read once, output written once) over Switchyard's
 time, next to the DRAM read bandwidth bench/peak/peak.c measures in the
 same run.
 """
-import argparse
 import datetime
 import os
 import sys
@@ -36,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pyramid_forms as pf  # noqa: E402
 from moe_bench import build_peak, measure  # noqa: E402
-from run_bench import compare_rounds, cpu_name, print_table  # noqa: E402
+from run_bench import bench_arguments, compare_rounds, cpu_name, print_table  # noqa: E402
 
 CASES = {
     "ppm64": lambda: pf.ppm(1, 512, (64, 64), bins=(1, 2, 4, 8)),
@@ -49,13 +48,7 @@ CASES = {
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", default=",".join(CASES))
-    ap.add_argument("--runs", type=int, default=20)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--markdown", help="append the table to this file")
-    args = ap.parse_args()
+    args = bench_arguments(__doc__, CASES, runs=20, rounds=3).parse_args()
 
     rows = []
     with tempfile.TemporaryDirectory() as d:

@@ -207,13 +207,24 @@ def print_table(lines, markdown=None):
             f.write("\n" + "\n".join(lines) + "\n")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", default=",".join(CASES))
-    ap.add_argument("--runs", type=int, default=50)
+def bench_arguments(doc, cases, runs, rounds=None, markdown=True):
+    """The options every bench script shares: --cases (comma-separated
+    names of `cases`, all by default), --runs, --rounds (when `rounds` gives
+    its default), --threads and --markdown; the description is the first
+    paragraph of `doc`."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--cases", default=",".join(cases))
+    ap.add_argument("--runs", type=int, default=runs)
+    if rounds is not None:
+        ap.add_argument("--rounds", type=int, default=rounds)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--markdown", help="append the table to this file")
-    args = ap.parse_args()
+    if markdown:
+        ap.add_argument("--markdown", help="append the table to this file")
+    return ap
+
+
+def main():
+    args = bench_arguments(__doc__, CASES, runs=50).parse_args()
 
     rows = []
     for name in args.cases.split(","):

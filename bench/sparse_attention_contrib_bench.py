@@ -15,7 +15,6 @@ separate outputs. Each round times ONNX Runtime (median of --runs
 run_with_iobinding calls after a warm-up) and `switchyard-run --benchmark`
 (median; run_bench.time_switchyard) back to back.
 """
-import argparse
 import os
 import statistics
 import sys
@@ -29,7 +28,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e", "lib"))
 import sparse_attention_contrib as sac  # noqa: E402
-from run_bench import cpu_name, time_switchyard  # noqa: E402
+from run_bench import bench_arguments, cpu_name, time_switchyard  # noqa: E402
 
 CASES = {
     "decode4096": lambda: sac.Case(batch=1, seq=1, heads=32, kv_heads=8, head=128, cache=4096,
@@ -56,12 +55,7 @@ def ort_ms(model, x, runs, threads):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", default=",".join(CASES))
-    ap.add_argument("--runs", type=int, default=20)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
-    args = ap.parse_args()
+    args = bench_arguments(__doc__, CASES, runs=20, rounds=3, markdown=False).parse_args()
     print(f"{cpu_name()}, {args.threads} threads, median of {args.runs} runs per round")
     print("| case | round | Switchyard ms | ONNX Runtime ms | ORT/Switchyard |")
     print("|---|---|---|---|---|")
