@@ -309,66 +309,57 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
                           .first
                     : i64(0);
     int64_t flagBits = init ? 0 : kAccumulate;
+    // The filters the kernel reads: Winograd's transform, or micro-panels
+    // of the constant filters, or w as it is; a rearranged copy replaces
+    // the original global, which goes when nothing else reads it.
     const bool panels = worthPanels(ws[0]);
     Value u;
     if (winograd && ws[2] == 3 && ws[3] == 3 && dil[0] == 1 && dil[1] == 1 &&
         worthWinograd(ws[0], ws[1], ys[2], ys[3]))
       u = winogradWeights(rewriter, loc, w, panels);
+    Value filters = u;
+    if (!filters && panels)
+      filters = panelWeights(rewriter, loc, w);
+    if (filters) {
+      replaced->insert(
+          w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
+      flagBits |= panels ? kAPanels : 0;
+    } else {
+      filters = w;
+    }
+    auto address = [&](Value v) {
+      return switchyard::memrefAddressAndStrides(rewriter, loc, v).first;
+    };
+    Value pw = address(filters);
     if (u) {
-      replaced->insert(w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
-      Value pu = switchyard::memrefAddressAndStrides(rewriter, loc, u).first;
       SmallVector<Value> args = {
-          i64(ws[0]),       i64(ws[1]),       i64(ys[2]), i64(ys[3]), pu,
+          i64(ws[0]),       i64(ws[1]),       i64(ys[2]), i64(ys[3]), pw,
           px,               i64(xs[2]),       i64(xs[3]), i64(padBegin[0]),
-          i64(padBegin[1]), pb,               py,
-          i64(flagBits | (panels ? kAPanels : 0))};
+          i64(padBegin[1]), pb,               py,         i64(flagBits)};
       func::CallOp::create(rewriter, loc, kWinograd, TypeRange{}, args);
     } else if (affine) {
-      if (Value wp = panels ? panelWeights(rewriter, loc, w) : Value()) {
-        replaced->insert(
-            w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
-        w = wp;
-        flagBits |= kAPanels;
-      }
-      auto address = [&](Value v) {
-        return switchyard::memrefAddressAndStrides(rewriter, loc, v).first;
-      };
       SmallVector<Value> args = {
           i64(ws[0]),           i64(ws[1]),          i64(xs[2] * xs[3]),
-          address(w),           address(affine->source),
+          pw,                   address(affine->source),
           address(affine->scale), address(affine->shift), pb,
           py,                   i64(flagBits | (affine->relu ? kInputRelu : 0))};
       func::CallOp::create(rewriter, loc, kConv1x1Affine, TypeRange{}, args);
     } else {
-      if (Value wp = panels ? panelWeights(rewriter, loc, w) : Value()) {
-        replaced->insert(
-            w.getDefiningOp<memref::GetGlobalOp>().getNameAttr().getAttr());
-        w = wp;
-        flagBits |= kAPanels;
-      }
-      Value flags = i64(flagBits);
-      Value pw = switchyard::memrefAddressAndStrides(rewriter, loc, w).first;
       SmallVector<Value> args = {
           i64(ws[0]),       i64(ws[1]), i64(ws[2]),  i64(ws[3]),
           i64(ys[2]),       i64(ys[3]), i64(dil[0]), i64(dil[1]),
           pw,               px,         i64(xs[2]),  i64(xs[3]),
           i64(padBegin[0]), i64(padBegin[1]), pb,    py,
-          flags};
+          i64(flagBits)};
       func::CallOp::create(rewriter, loc, kConv, TypeRange{}, args);
     }
     rewriter.eraseOp(op);
     if (init)
       rewriter.eraseOp(init);
-    if (affine) {
-      // The normalized buffer is now unused but for its deallocation.
-      rewriter.eraseOp(affine->op);
-      for (Operation *user : llvm::make_early_inc_range(x.getUsers()))
-        rewriter.eraseOp(user);
-      rewriter.eraseOp(x.getDefiningOp());
-    }
-    if (pad) {
-      rewriter.eraseOp(pad);
-      // The padded buffer is now unused but for its deallocation.
+    // The generic that wrote x (padding or normalizing the kernel's input),
+    // and x, unused now but for its deallocation.
+    if (Operation *producer = affine ? affine->op.getOperation() : pad) {
+      rewriter.eraseOp(producer);
       for (Operation *user : llvm::make_early_inc_range(x.getUsers()))
         rewriter.eraseOp(user);
       rewriter.eraseOp(x.getDefiningOp());
