@@ -79,6 +79,7 @@ void buildCPUCodegenPipeline(OpPassManager &pm,
   addPipeline(pm, std::string("sy-lower-matmul-to-ukernel,"
                               "sy-lower-conv-to-ukernel{winograd=") +
                       (options.winograd ? "true" : "false") +
+                      " winograd-tile=" + std::to_string(options.winogradTile) +
                       "},sy-parallelize-elementwise,"
                       "func.func(convert-linalg-to-loops,sy-approximate-math),"
                       "lower-affine,"

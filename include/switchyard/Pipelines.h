@@ -12,8 +12,10 @@ struct PipelineOptions {
   /// Cores the library will run on, for the grouped GEMM's work tiles
   /// (sy-tile-grouped-matmul); 0: this machine's.
   unsigned cpuCores = 0;
-  /// Winograd F(2x2, 3x3) for the 3x3 convolutions where it pays.
+  /// Winograd for the 3x3 convolutions where it pays, with output tiles of
+  /// at most winogradTile (2 or 4).
   bool winograd = true;
+  unsigned winogradTile = 4;
 };
 
 /// onnx dialect -> onnx dialect with the sy ops it raises (MoE layers,

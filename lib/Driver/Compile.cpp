@@ -248,6 +248,7 @@ int Compilation::run() {
   pipelineOptions.optLevel = options.optLevel;
   pipelineOptions.cpuCores = options.cpuCores;
   pipelineOptions.winograd = options.winograd;
+  pipelineOptions.winogradTile = options.winogradTile;
   if (failed(runPipeline(*module, buildRaiseToSyPipeline)))
     return 1;
   if (emit == EmitKind::Sy)

@@ -13,7 +13,9 @@
 //    filters with unit dilation that are constants (a memref.global) on
 //    enough channels and output tiles, sy_ukernel_conv2d_winograd(M, C, OH,
 //    OW, U, X, H, W, PT, PL, BIAS, Y, FLAGS), with U the filters transformed
-//    here at compile time (winograd.h) into a new global.
+//    here at compile time (winograd.h) into a new global; or
+//    sy_ukernel_conv2d_winograd_f43 with the same arguments (F(4x4, 3x3))
+//    where its larger tiles still fill the GEMMs' panels (chooseWinograd).
 // 4. A 1x1 convolution over a whole unpadded input that a generic computed
 //    as source * scale[c] + shift[c] (then ReLU), nothing else reading it
 //    (a BatchNorm + ReLU before the convolution), calls
@@ -53,21 +55,39 @@ namespace {
 
 constexpr llvm::StringLiteral kConv = "sy_ukernel_conv2d_s1";
 constexpr llvm::StringLiteral kWinograd = "sy_ukernel_conv2d_winograd";
+constexpr llvm::StringLiteral kWinogradF43 = "sy_ukernel_conv2d_winograd_f43";
 constexpr int64_t kAccumulate = 1; // SY_UK_ACCUMULATE in ukernels.h
 constexpr int64_t kAPanels = 4;    // SY_UK_A_PANELS in ukernels.h
 constexpr llvm::StringLiteral kConv1x1Affine = "sy_ukernel_conv2d_1x1_affine";
 constexpr int64_t kInputRelu = 8;  // SY_UK_INPUT_RELU in ukernels.h
 constexpr unsigned kNumArgs = 17, kNumWinogradArgs = 13, kNum1x1AffineArgs = 10;
 
-/// Whether Winograd F(2x2, 3x3) pays for an m x c x oh x ow convolution
-/// (3x3, unit dilation): its transforms cost per channel and tile, and its
+/// Which Winograd form runs an m x c x oh x ow convolution (3x3, unit
+/// dilation), if any. Its transforms cost per channel and tile, and its
 /// GEMMs run on whole panels of 32 tiles, so few channels or a last panel
-/// mostly empty (7x7 outputs: 16 tiles in 32 columns) eat the 2.25x.
-bool worthWinograd(int64_t m, int64_t c, int64_t oh, int64_t ow) {
+/// mostly empty (7x7 outputs: 16 tiles of 2x2 in 32 columns) eat the gain.
+/// F(4x4, 3x3) multiplies 36 points per 16 outputs against F(2x2, 3x3)'s 16
+/// per 4, and is taken when its padded GEMMs do at most three quarters of
+/// F(2x2, 3x3)'s work (14x14 outputs: 16 tiles of 4x4 in a panel of 32, no
+/// gain).
+enum class WinogradForm { None, F23, F43 };
+
+WinogradForm chooseWinograd(int64_t m, int64_t c, int64_t oh, int64_t ow,
+                            unsigned maxTile) {
   constexpr int64_t kMinChannels = 16, kPanel = 32;
-  int64_t tiles = ((oh + 1) / 2) * ((ow + 1) / 2);
-  int64_t padded = (tiles + kPanel - 1) / kPanel * kPanel;
-  return m >= kMinChannels && c >= kMinChannels && 3 * tiles >= 2 * padded;
+  if (m < kMinChannels || c < kMinChannels)
+    return WinogradForm::None;
+  auto padded = [&](int64_t tiles) {
+    return (tiles + kPanel - 1) / kPanel * kPanel;
+  };
+  int64_t tiles23 = ((oh + 1) / 2) * ((ow + 1) / 2);
+  int64_t tiles43 = ((oh + 3) / 4) * ((ow + 3) / 4);
+  int64_t work23 = SY_WINOGRAD_POINTS * padded(tiles23);
+  int64_t work43 = SY_WINOGRAD_F43_POINTS * padded(tiles43);
+  if (maxTile >= 4 && 4 * work43 <= 3 * work23)
+    return WinogradForm::F43;
+  return 3 * tiles23 >= 2 * padded(tiles23) ? WinogradForm::F23
+                                            : WinogradForm::None;
 }
 
 /// Whether m filter rows are laid out as micro-panels: rows padded to a
@@ -77,31 +97,37 @@ bool worthPanels(int64_t m) {
   return 4 * (padded - m) <= m;
 }
 
-/// The transformed filters of the constant 3x3 weights `w` ([m][c][3][3]):
-/// a get_global of [16][m][c], or with `panels` of the 16 matrices as
-/// micro-panels (one global per source global and layout, shared by the
-/// convolutions that read it); null when w is not such a constant.
+/// The transformed filters of the constant 3x3 weights `w` ([m][c][3][3])
+/// for `form`: a get_global of [points][m][c], or with `panels` of the
+/// points' matrices as micro-panels (one global per source global, form and
+/// layout, shared by the convolutions that read it); null when w is not
+/// such a constant.
 Value winogradWeights(PatternRewriter &rewriter, Location loc, Value w,
-                      bool panels) {
+                      WinogradForm form, bool panels) {
   DenseElementsAttr weights = switchyard::constantGlobalValue(w);
   if (!weights)
     return {};
   ArrayRef<int64_t> shape = cast<MemRefType>(w.getType()).getShape();
   int64_t m = shape[0], c = shape[1];
+  const bool f43 = form == WinogradForm::F43;
+  const int64_t points = f43 ? SY_WINOGRAD_F43_POINTS : SY_WINOGRAD_POINTS;
   // Micro-panels pad the rows to a multiple of 12.
   int64_t rows = panels ? sy_gemm_a_panels_floats(m, 1) : m;
   int64_t perPoint = rows * c;
+  std::string suffix = std::string(f43 ? "_winograd_f43" : "_winograd") +
+                       (panels ? "_panels" : "");
   return switchyard::rearrangedWeights(
-      rewriter, loc, w, panels ? "_winograd_panels" : "_winograd",
-      {SY_WINOGRAD_POINTS, rows, c}, [&] {
+      rewriter, loc, w, suffix, {points, rows, c}, [&] {
         SmallVector<float> g = llvm::to_vector(weights.getValues<float>());
-        std::vector<float> u(static_cast<size_t>(SY_WINOGRAD_POINTS * m * c));
-        sy_winograd_f23_weights(m, c, g.data(), u.data());
+        std::vector<float> u(static_cast<size_t>(points * m * c));
+        if (f43)
+          sy_winograd_f43_weights(m, c, g.data(), u.data());
+        else
+          sy_winograd_f23_weights(m, c, g.data(), u.data());
         if (!panels)
           return u;
-        std::vector<float> packed(
-            static_cast<size_t>(SY_WINOGRAD_POINTS * perPoint));
-        for (int64_t xi = 0; xi < SY_WINOGRAD_POINTS; ++xi)
+        std::vector<float> packed(static_cast<size_t>(points * perPoint));
+        for (int64_t xi = 0; xi < points; ++xi)
           sy_gemm_pack_a_panels(m, c, u.data() + xi * m * c, c,
                                 packed.data() + xi * perPoint);
         return packed;
@@ -253,10 +279,12 @@ std::pair<Operation *, Value> matchInit(Value y, Operation *conv) {
 
 struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
   /// `replaced` collects the globals whose filters were transformed.
-  ConvToUkernel(MLIRContext *context, bool winograd,
+  ConvToUkernel(MLIRContext *context, bool winograd, unsigned winogradTile,
                 llvm::SetVector<StringAttr> *replaced)
-      : OpRewritePattern(context), winograd(winograd), replaced(replaced) {}
+      : OpRewritePattern(context), winograd(winograd),
+        winogradTile(winogradTile), replaced(replaced) {}
   bool winograd;
+  unsigned winogradTile;
   llvm::SetVector<StringAttr> *replaced;
 
   LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
@@ -314,9 +342,11 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     // the original global, which goes when nothing else reads it.
     const bool panels = worthPanels(ws[0]);
     Value u;
-    if (winograd && ws[2] == 3 && ws[3] == 3 && dil[0] == 1 && dil[1] == 1 &&
-        worthWinograd(ws[0], ws[1], ys[2], ys[3]))
-      u = winogradWeights(rewriter, loc, w, panels);
+    WinogradForm form = WinogradForm::None;
+    if (winograd && ws[2] == 3 && ws[3] == 3 && dil[0] == 1 && dil[1] == 1)
+      form = chooseWinograd(ws[0], ws[1], ys[2], ys[3], winogradTile);
+    if (form != WinogradForm::None)
+      u = winogradWeights(rewriter, loc, w, form, panels);
     Value filters = u;
     if (!filters && panels)
       filters = panelWeights(rewriter, loc, w);
@@ -336,7 +366,9 @@ struct ConvToUkernel : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
           i64(ws[0]),       i64(ws[1]),       i64(ys[2]), i64(ys[3]), pw,
           px,               i64(xs[2]),       i64(xs[3]), i64(padBegin[0]),
           i64(padBegin[1]), pb,               py,         i64(flagBits)};
-      func::CallOp::create(rewriter, loc, kWinograd, TypeRange{}, args);
+      func::CallOp::create(
+          rewriter, loc, form == WinogradForm::F43 ? kWinogradF43 : kWinograd,
+          TypeRange{}, args);
     } else if (affine) {
       SmallVector<Value> args = {
           i64(ws[0]),           i64(ws[1]),          i64(xs[2] * xs[3]),
@@ -379,11 +411,14 @@ struct LowerConvToUkernelPass
       return;
     switchyard::declareUkernel(module, kConv, kNumArgs);
     switchyard::declareUkernel(module, kConv1x1Affine, kNum1x1AffineArgs);
-    if (winograd)
+    if (winograd) {
       switchyard::declareUkernel(module, kWinograd, kNumWinogradArgs);
+      switchyard::declareUkernel(module, kWinogradF43, kNumWinogradArgs);
+    }
     llvm::SetVector<StringAttr> replaced;
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToUkernel>(&getContext(), winograd, &replaced);
+    patterns.add<ConvToUkernel>(&getContext(), winograd, winogradTile,
+                                &replaced);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
     // Weights that only the transformed copies stand for now.

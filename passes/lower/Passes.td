@@ -223,13 +223,20 @@ def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
     (lib/Runtime/ukernels/conv2d_winograd.c, Winograd F(2x2, 3x3): 2.25x
     fewer multiplications). The filters are transformed here, at compile
     time, into a new global `<weights>_winograd` of [16][M][C]; the original
-    global goes when nothing else reads it. `winograd=false` keeps the
+    global goes when nothing else reads it. Where 4x4 output tiles fill the
+    panels well enough that F(4x4, 3x3)'s 36 GEMMs do at most three
+    quarters of F(2x2, 3x3)'s padded work (16x32, 20x20, 32x32 or 32x64
+    outputs, for instance; not 14x14 or 24x24), `sy_ukernel_conv2d_winograd_f43` takes the same
+    arguments with filters in `<weights>_winograd_f43` of [36][M][C]: 4x
+    fewer multiplications, about ten times the direct kernel's rounding
+    error. `winograd-tile=2` keeps F(2x2, 3x3); `winograd=false` keeps the
     direct kernel for every convolution.
 
     Constant filters on enough output channels (rows padded to a multiple
     of 12 by at most a quarter) are laid out at compile time as the GEMM's
     12-row micro-panels (`<weights>_panels`, or `<weights>_winograd_panels`
-    for the 16 transformed matrices) and the call passes `SY_UK_A_PANELS`
+    and `<weights>_winograd_f43_panels` for the transformed matrices) and
+    the call passes `SY_UK_A_PANELS`
     (4): the kernel reads them in place instead of copying them for every
     tile, and splits the work by output columns.
 
@@ -263,8 +270,11 @@ def LowerConvToUkernel : Pass<"sy-lower-conv-to-ukernel", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"winograd", "winograd", "bool", /*default=*/"true",
-           "Winograd F(2x2, 3x3) for the 3x3 convolutions where it pays "
-           "(switchyard-compile --winograd)">
+           "Winograd for the 3x3 convolutions where it pays "
+           "(switchyard-compile --winograd)">,
+    Option<"winogradTile", "winograd-tile", "unsigned", /*default=*/"4",
+           "Largest Winograd output tile: 4 allows F(4x4, 3x3), 2 keeps "
+           "F(2x2, 3x3) (switchyard-compile --winograd-tile)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",

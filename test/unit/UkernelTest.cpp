@@ -217,7 +217,7 @@ struct ConvCase {
   bool bias, accumulate;
 };
 
-enum class ConvKernel { Direct, Winograd };
+enum class ConvKernel { Direct, Winograd, WinogradF43 };
 
 void runConvOnce(const ConvCase &cs, bool threaded, int64_t extraFlags,
                  ConvKernel kernel) {
@@ -243,24 +243,31 @@ void runConvOnce(const ConvCase &cs, bool threaded, int64_t extraFlags,
   int64_t flags = (cs.accumulate ? SY_UK_ACCUMULATE : 0) | extraFlags;
   // The Winograd transforms add rounding of a few ulps per term.
   double errorScale = 1e-6;
-  if (kernel == ConvKernel::Winograd) {
+  if (kernel != ConvKernel::Direct) {
     ASSERT_TRUE(cs.kh == 3 && cs.kw == 3 && cs.dh == 1 && cs.dw == 1);
-    std::vector<float> u(SY_WINOGRAD_POINTS * cs.m * cs.c);
-    sy_winograd_f23_weights(cs.m, cs.c, w.data(), u.data());
+    const bool f43 = kernel == ConvKernel::WinogradF43;
+    const int points = f43 ? SY_WINOGRAD_F43_POINTS : SY_WINOGRAD_POINTS;
+    std::vector<float> u(points * cs.m * cs.c);
+    if (f43)
+      sy_winograd_f43_weights(cs.m, cs.c, w.data(), u.data());
+    else
+      sy_winograd_f23_weights(cs.m, cs.c, w.data(), u.data());
     if (panels) { // each point's [m][c] matrix as micro-panels
       std::vector<float> up;
-      for (int xi = 0; xi < SY_WINOGRAD_POINTS; ++xi) {
+      for (int xi = 0; xi < points; ++xi) {
         std::vector<float> one =
             packAPanels(u.data() + xi * cs.m * cs.c, cs.m, cs.c, cs.c);
         up.insert(up.end(), one.begin(), one.end());
       }
       u = up;
     }
-    sy_ukernel_conv2d_winograd(
+    (f43 ? sy_ukernel_conv2d_winograd_f43 : sy_ukernel_conv2d_winograd)(
         cs.m, cs.c, oh, ow, reinterpret_cast<intptr_t>(u.data()),
         reinterpret_cast<intptr_t>(x.data()), cs.h, cs.wd, cs.pt, cs.pl, bias,
         reinterpret_cast<intptr_t>(y.data()), flags);
-    errorScale = 4e-6;
+    // F(4x4, 3x3)'s transforms scale terms by up to 8 (B^T, A^T) and 1/24
+    // (G): a few times more rounding than F(2x2, 3x3)'s.
+    errorScale = f43 ? 1.6e-5 : 4e-6;
   } else {
     int64_t k = cs.c * cs.kh * cs.kw;
     std::vector<float> wp =
@@ -392,9 +399,10 @@ TEST(Conv2D, OneByOneWithInputAffine) {
   runConv1x1Affine(24, 300, 100); // more than one K block
 }
 
-/// Winograd F(2x2, 3x3).
+/// Winograd F(2x2, 3x3) and F(4x4, 3x3), on the same cases.
 void runWinograd(const ConvCase &cs, bool threaded) {
   runConv(cs, threaded, ConvKernel::Winograd);
+  runConv(cs, threaded, ConvKernel::WinogradF43);
 }
 
 TEST(Conv2DWinograd, ShapesAndPadding) {

@@ -75,9 +75,16 @@ cl::opt<unsigned> cpuCores(
 cl::opt<bool> winograd(
     "winograd",
     cl::desc("Compute 3x3 convolutions with constant weights by Winograd "
-             "F(2x2, 3x3) where it pays (default true; --winograd=false: "
-             "the direct kernel always)"),
+             "F(2x2, 3x3) or F(4x4, 3x3) where it pays (default true; "
+             "--winograd=false: the direct kernel always)"),
     cl::init(true), cl::cat(compileCategory));
+cl::opt<unsigned> winogradTile(
+    "winograd-tile",
+    cl::desc("Largest Winograd output tile: 4 (default) allows F(4x4, 3x3), "
+             "4x fewer multiplications and about 10x the direct kernel's "
+             "rounding error; 2 keeps F(2x2, 3x3), about the direct "
+             "kernel's"),
+    cl::init(4), cl::cat(compileCategory));
 } // namespace
 
 static int fail(const llvm::Twine &message) {
@@ -127,6 +134,10 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.cpuCores = cpuCores;
   options.winograd = winograd;
+  if (winogradTile != 2 && winogradTile != 4)
+    return fail("--winograd-tile expects 2 or 4, not " +
+                llvm::Twine(winogradTile.getValue()));
+  options.winogradTile = winogradTile;
   options.useMLIRCommandLineOptions = true;
   for (const std::string &text : inputShapes) {
     std::string name;

@@ -38,9 +38,13 @@ struct CompileOptions {
   std::string tag; // "" derives it from the output (or model) file name
   std::string cpu = "host";
   unsigned cpuCores = 0;
-  /// 3x3 convolutions with constant weights by Winograd F(2x2, 3x3) where
-  /// it pays (sy-lower-conv-to-ukernel); false: the direct kernel always.
+  /// 3x3 convolutions with constant weights by Winograd where it pays
+  /// (sy-lower-conv-to-ukernel); false: the direct kernel always.
   bool winograd = true;
+  /// The largest Winograd output tile: 4 allows F(4x4, 3x3) (4x fewer
+  /// multiplications, about 10x the rounding of the direct kernel), 2 keeps
+  /// F(2x2, 3x3).
+  unsigned winogradTile = 4;
   /// libswitchyard_runtime.a, needed for EmitKind::SharedLib.
   std::string runtimeArchive;
   /// Apply MLIR's pass-manager command-line options (--mlir-timing,

@@ -92,6 +92,17 @@ void sy_ukernel_conv2d_winograd(int64_t m, int64_t c, int64_t oh, int64_t ow,
                                 int64_t pt, int64_t pl, intptr_t bias,
                                 intptr_t y, int64_t flags);
 
+/* The same by Winograd F(4x4, 3x3): u holds the filters transformed by
+ * sy_winograd_f43_weights, [36][m][c] (or 36 micro-panel matrices). 4x
+ * fewer multiplications than the direct form; B^T and A^T scale terms by
+ * up to 8 and G by 1/24, so the rounding error is a few times
+ * F(2x2, 3x3)'s (about 1e-5 of the sum of |terms| at 128 channels). */
+void sy_ukernel_conv2d_winograd_f43(int64_t m, int64_t c, int64_t oh,
+                                    int64_t ow, intptr_t u, intptr_t x,
+                                    int64_t h, int64_t w, int64_t pt,
+                                    int64_t pl, intptr_t bias, intptr_t y,
+                                    int64_t flags);
+
 /*===- Mixture-of-Experts (moe.c; the math is sy's, dialects/sy/SyOps.td) -===*/
 
 /* sy.route modes and flags; sy.grouped_matmul activations. The values are

@@ -2,10 +2,12 @@
 // direct-convolution kernel; anything else stays a linalg op.
 // RUN: switchyard-opt %s --sy-lower-conv-to-ukernel | FileCheck %s
 // RUN: switchyard-opt %s --sy-lower-conv-to-ukernel=winograd=false | FileCheck %s --check-prefix=DIRECT
+// RUN: switchyard-opt %s --sy-lower-conv-to-ukernel=winograd-tile=2 | FileCheck %s --check-prefix=TILE2
 
 // CHECK-DAG: memref.global "private" constant @w16_winograd : memref<16x16x16xf32> = dense<"0x0000803F{{[0-9A-F]+}}"> {alignment = 64 : i64}
 // CHECK-DAG: memref.global "private" constant @w24_panels : memref<24x8xf32> = dense<"0x0000803F0000004000004040{{[0-9A-F]+}}"> {alignment = 64 : i64}
 // CHECK-DAG: memref.global "private" constant @w20x3_winograd_panels : memref<16x24x16xf32>
+// CHECK-DAG: memref.global "private" constant @w16f43_winograd_f43 : memref<36x16x16xf32> = dense<"0x0000803D{{[0-9A-F]+}}"> {alignment = 64 : i64}
 // CHECK: func.func private @sy_ukernel_conv2d_s1(i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func @conv3x3
 // CHECK-DAG: %[[M:.+]] = arith.constant 5 : i64
@@ -137,6 +139,25 @@ func.func @winograd(%x: memref<1x16x16x16xf32>, %y: memref<1x16x14x14xf32>) {
   %w = memref.get_global @w16 : memref<16x16x3x3xf32>
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x16x16x16xf32>, memref<16x16x3x3xf32>) outs(%y : memref<1x16x14x14xf32>)
+  return
+}
+
+// 32 x 32 outputs: 64 tiles of 4 x 4 fill two panels, so F(4x4, 3x3) (36
+// GEMMs over 64 columns) does less work than F(2x2, 3x3) (16 over 256).
+// Its filters (checked at the top): U[0] = g[0][0] / 16 (0x3D800000).
+// CHECK-LABEL: func @winograd_f43
+// CHECK: memref.get_global @w16f43_winograd_f43 : memref<36x16x16xf32>
+// CHECK: call @sy_ukernel_conv2d_winograd_f43(
+// TILE2-LABEL: func @winograd_f43
+// TILE2: memref.get_global @w16f43_winograd : memref<16x16x16xf32>
+// TILE2: call @sy_ukernel_conv2d_winograd(
+// DIRECT-LABEL: func @winograd_f43
+// DIRECT: call @sy_ukernel_conv2d_s1
+memref.global "private" constant @w16f43 : memref<16x16x3x3xf32> = dense<1.0>
+func.func @winograd_f43(%x: memref<1x16x34x34xf32>, %y: memref<1x16x32x32xf32>) {
+  %w = memref.get_global @w16f43 : memref<16x16x3x3xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x16x34x34xf32>, memref<16x16x3x3xf32>) outs(%y : memref<1x16x32x32xf32>)
   return
 }
 
