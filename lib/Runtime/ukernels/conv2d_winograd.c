@@ -147,31 +147,45 @@ static void outputBlockPortable(const wino_job *jb, int64_t j0, int64_t count,
 
 /* ---- AVX-512 transforms: 16 tiles per vector ---- */
 
-/* The tiles of 16 consecutive lanes that share a row of tiles. `off` is
- * the x column that float 0 of a 32-float load stands for (lane L's patch
- * columns are floats 2L .. 2L+3 of the loads at off and off + 2); masks
- * keep the segment's lanes inside x's columns. */
+/* Bits [lo, hi) of a 64-bit mask (the floats of up to four 16-lane
+ * loads), the range clamped to [0, 64). */
+static inline uint64_t laneRange64(int64_t lo, int64_t hi) {
+  lo = lo < 0 ? 0 : lo;
+  hi = hi > 64 ? 64 : hi;
+  if (hi <= lo)
+    return 0;
+  uint64_t below = hi == 64 ? ~(uint64_t)0 : ((uint64_t)1 << hi) - 1;
+  return below & ~(((uint64_t)1 << lo) - 1);
+}
+
+/* The tiles of 16 consecutive lanes that share a row of tiles, T = the
+ * tile side columns apart. `off` is the x column that float 0 of the loads
+ * stands for: lane L's n = T + 2 patch columns are floats TL .. TL+T-1 of
+ * the loads at off and the first two of floats TL .. TL+T-1 of those at
+ * off + T. Masks keep the segment's lanes inside x's columns (bits of 2T
+ * or 4T floats: 32 or 64). */
 typedef struct {
   int64_t tr, off;
-  uint32_t mask0, mask2; /* loads at off and at off + 2 */
-  uint32_t outMask;      /* output floats (two per lane) inside the row */
+  uint64_t mask0, maskT; /* loads at off and at off + T */
+  uint64_t outMask;      /* output floats (T per lane) inside the row */
 } wino_seg;
 
 /* Segments of tiles [j, j + lanes), lanes <= 16; returns their number. */
 static int segments(const wino_job *jb, int64_t j, int64_t lanes,
                     wino_seg *segs) {
   int n = 0;
+  const int64_t T = jb->tile;
   for (int64_t a = 0; a < lanes;) {
     int64_t tr = (j + a) / jb->tilesW, tc = (j + a) % jb->tilesW;
     int64_t len = jb->tilesW - tc < lanes - a ? jb->tilesW - tc : lanes - a;
-    int64_t off = 2 * (tc - a) - jb->pl;
-    uint32_t laneBits = sy_lane_range(2 * a, 2 * (a + len));
+    int64_t off = T * (tc - a) - jb->pl;
+    uint64_t laneBits = laneRange64(T * a, T * (a + len));
     segs[n].tr = tr;
     segs[n].off = off;
-    segs[n].mask0 = laneBits & sy_lane_range(-off, jb->w - off);
-    segs[n].mask2 = laneBits & sy_lane_range(-off - 2, jb->w - off - 2);
-    /* Output column of float f: 2 (tc - a) + f. */
-    segs[n].outMask = laneBits & sy_lane_range(0, jb->ow - 2 * (tc - a));
+    segs[n].mask0 = laneBits & laneRange64(-off, jb->w - off);
+    segs[n].maskT = laneBits & laneRange64(-off - T, jb->w - off - T);
+    /* Output column of float f: T (tc - a) + f. */
+    segs[n].outMask = laneBits & laneRange64(0, jb->ow - T * (tc - a));
     ++n;
     a += len;
   }
@@ -215,7 +229,7 @@ static SY_TARGET void inputBlockAvx512(const wino_job *jb, int64_t j0,
           if (rowAt[s][i] == kNoRow)
             continue;
           const float *src = plane + rowAt[s][i];
-          uint32_t m0 = segs[s].mask0, m2 = segs[s].mask2;
+          uint32_t m0 = (uint32_t)segs[s].mask0, m2 = (uint32_t)segs[s].maskT;
           f0 = _mm512_mask_loadu_ps(f0, (__mmask16)m0, src);
           f1 = _mm512_mask_loadu_ps(f1, (__mmask16)(m0 >> 16), src + 16);
           g0 = _mm512_mask_loadu_ps(g0, (__mmask16)m2, src + 2);
@@ -303,44 +317,6 @@ static SY_TARGET void outputBlockAvx512(const wino_job *jb, int64_t j0,
 
 /* ---- AVX-512 transforms of F(4x4, 3x3): 16 tiles per vector ---- */
 
-/* Bits [lo, hi) of a 64-bit mask (the floats of four 16-lane loads), the
- * range clamped to [0, 64). */
-static inline uint64_t laneRange64(int64_t lo, int64_t hi) {
-  lo = lo < 0 ? 0 : lo;
-  hi = hi > 64 ? 64 : hi;
-  if (hi <= lo)
-    return 0;
-  uint64_t below = hi == 64 ? ~(uint64_t)0 : ((uint64_t)1 << hi) - 1;
-  return below & ~(((uint64_t)1 << lo) - 1);
-}
-
-/* As wino_seg, for tiles 4 columns apart: lane L's patch columns are floats
- * 4L .. 4L+3 of the loads at off and 4L, 4L+1 of those at off + 4. */
-typedef struct {
-  int64_t tr, off;
-  uint64_t mask0, mask4; /* loads at off and at off + 4 */
-  uint64_t outMask;      /* output floats (four per lane) inside the row */
-} wino_seg43;
-
-static int segments43(const wino_job *jb, int64_t j, int64_t lanes,
-                      wino_seg43 *segs) {
-  int n = 0;
-  for (int64_t a = 0; a < lanes;) {
-    int64_t tr = (j + a) / jb->tilesW, tc = (j + a) % jb->tilesW;
-    int64_t len = jb->tilesW - tc < lanes - a ? jb->tilesW - tc : lanes - a;
-    int64_t off = 4 * (tc - a) - jb->pl;
-    uint64_t laneBits = laneRange64(4 * a, 4 * (a + len));
-    segs[n].tr = tr;
-    segs[n].off = off;
-    segs[n].mask0 = laneBits & laneRange64(-off, jb->w - off);
-    segs[n].mask4 = laneBits & laneRange64(-off - 4, jb->w - off - 4);
-    segs[n].outMask = laneBits & laneRange64(0, jb->ow - 4 * (tc - a));
-    ++n;
-    a += len;
-  }
-  return n;
-}
-
 /* t0..t5 = B^T applied to d0..d5 (a patch row or column of 16 tiles). */
 static inline SY_TARGET void bt43(const __m512 d[6], __m512 t[6]) {
   const __m512 four = _mm512_set1_ps(4.f), five = _mm512_set1_ps(5.f);
@@ -372,7 +348,7 @@ static SY_TARGET void inputBlockAvx512F43(const wino_job *jb, int64_t j0,
                                           float *v) {
   /* Lane L of a pair of loads (32 floats) takes float 4 (L % 8) + q: lanes
    * 0-7 from the first pair, 8-15 from the second, merged by a blend. */
-  __m512i pick[2 + 2];
+  __m512i pick[4];
   for (int q = 0; q < 4; ++q)
     pick[q] = _mm512_add_epi32(
         _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20,
@@ -383,13 +359,13 @@ static SY_TARGET void inputBlockAvx512F43(const wino_job *jb, int64_t j0,
     float *dst = v + (t0 / P) * c * P + t0 % P;
     int64_t lanes = count - t0 < 16 ? count - t0 : 16;
     if (lanes <= 0) { /* past the block's tiles: zero lanes */
-      for (int xi = 0; xi < 36; ++xi)
+      for (int xi = 0; xi < SY_WINOGRAD_F43_POINTS; ++xi)
         for (int64_t ch = 0; ch < c; ++ch)
           _mm512_storeu_ps(dst + xi * xiStride + ch * P, _mm512_setzero_ps());
       continue;
     }
-    wino_seg43 segs[16];
-    int numSegs = segments43(jb, j0 + t0, lanes, segs);
+    wino_seg segs[16];
+    int numSegs = segments(jb, j0 + t0, lanes, segs);
     enum { kNoRow = INT32_MIN };
     int64_t rowAt[16][6];
     for (int s = 0; s < numSegs; ++s)
@@ -413,7 +389,7 @@ static SY_TARGET void inputBlockAvx512F43(const wino_job *jb, int64_t j0,
             f[k] = _mm512_mask_loadu_ps(
                 f[k], (__mmask16)(segs[s].mask0 >> (16 * k)), src + 16 * k);
             g[k] = _mm512_mask_loadu_ps(
-                g[k], (__mmask16)(segs[s].mask4 >> (16 * k)),
+                g[k], (__mmask16)(segs[s].maskT >> (16 * k)),
                 src + 4 + 16 * k);
           }
         }
@@ -456,8 +432,8 @@ static SY_TARGET void outputBlockAvx512F43(const wino_job *jb, int64_t j0,
   int64_t plane = jb->oh * jb->ow, xiStride = rows * ldm;
   for (int64_t t0 = 0; t0 < count; t0 += 16) {
     int64_t lanes = count - t0 < 16 ? count - t0 : 16;
-    wino_seg43 segs[16];
-    int numSegs = segments43(jb, j0 + t0, lanes, segs);
+    wino_seg segs[16];
+    int numSegs = segments(jb, j0 + t0, lanes, segs);
     for (int64_t mo = m0; mo < m0 + rows; ++mo) {
       const float *src = mb + (mo - m0) * ldm + t0;
       __m512 s[4][6]; /* s[r][b]: A^T M */
